@@ -1,0 +1,60 @@
+"""What every command shares: the context object, opening the store, one-line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reader.config import Config, ConfigError, default_config_path, default_db_path, load_config
+from reader.core.store import Store, StoreError
+from reader.core.text import one_line
+
+
+@dataclass
+class Context:
+    db_option: str | None
+    config_option: str | None
+    annotator_option: str | None
+
+    @property
+    def db_file(self) -> Path:
+        return Path(self.db_option) if self.db_option else default_db_path()
+
+    @property
+    def config_file(self) -> Path:
+        return Path(self.config_option) if self.config_option else default_config_path()
+
+    @cached_property
+    def config(self) -> Config:
+        try:
+            return load_config(Path(self.config_option) if self.config_option else None)
+        except ConfigError as exc:
+            fail(str(exc))
+
+    @property
+    def annotator(self) -> str | None:
+        return self.annotator_option or self.config.annotator
+
+    def open_store(self, *, create: bool = True) -> Store:
+        try:
+            return Store(self.db_file, annotator=self.annotator, create=create)
+        except StoreError as exc:
+            fail(str(exc))
+
+
+pass_context: Callable[..., Any] = click.make_pass_decorator(Context)
+
+
+def fail(message: str, code: int = 1) -> Any:
+    """Print one line to stderr and exit non-zero."""
+    click.echo(f"error: {one_line(message)}", err=True)
+    raise SystemExit(code)
+
+
+def warn(message: str) -> None:
+    click.echo(f"warning: {one_line(message)}", err=True)

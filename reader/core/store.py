@@ -1,0 +1,641 @@
+"""The SQLite store: documents, annotations and the append-only action log behind undo/redo.
+
+Every user action is one ``BEGIN IMMEDIATE`` transaction, so a crash loses nothing that
+was reported saved and concurrent writers wait for each other instead of failing with
+"database is locked". A ``Store`` (like the ``sqlite3`` connection inside it) belongs to
+the thread that opened it: workers open their own.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+import sqlite_utils
+
+from reader.core.migrations import MIGRATIONS, SCHEMA_VERSION
+
+CONTEXT_CHARS = 32  # characters of prefix/suffix kept with each annotation for re-anchoring
+STATUSES = ("new", "in_progress", "done")
+Status = Literal["new", "in_progress", "done"]
+
+
+class StoreError(Exception):
+    """A store problem a user can act on; the message is one line."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def sha256_hex(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "annotator"
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document read from a corpus file, before it has a row."""
+
+    external_id: str
+    title: str
+    text: str
+    sha256: str
+    source_path: str | None = None
+    format: str = "text"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    external_id: str
+    title: str
+    source_path: str | None
+    sha256: str
+    format: str
+    text: str
+    meta: dict[str, Any]
+    status: Status
+    annotation_count: int
+    cursor: int
+    scroll: int
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """What the library list shows of a document (no text)."""
+
+    id: int
+    external_id: str
+    title: str
+    chars: int
+    status: Status
+    annotation_count: int
+    updated_at: str
+    snippet: str | None = None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: str
+    doc_id: int
+    start: int
+    end: int
+    label: str
+    quote: str
+    prefix: str
+    suffix: str
+    note: str | None
+    annotator: str
+    origin: str
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = None
+    orphaned: bool = False  # its quote could not be placed in the current text
+
+
+@dataclass(frozen=True)
+class Action:
+    seq: int
+    doc_id: int
+    kind: str
+    target: int | None
+    before: list[dict[str, Any] | None]
+    after: list[dict[str, Any] | None]
+    annotator: str
+    at: str
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    unchanged: int = 0
+    updated: int = 0
+    refused: list[str] = field(default_factory=list)  # one line per refused document
+
+
+ANNOTATION_COLUMNS = [f.name for f in Annotation.__dataclass_fields__.values()]
+_ANNOTATION_SELECT = ", ".join(f'"{c}"' for c in ANNOTATION_COLUMNS)
+_DOCUMENT_COLUMNS = [f.name for f in Document.__dataclass_fields__.values()]
+
+
+def _annotation(row: Sequence[Any]) -> Annotation:
+    *values, orphaned = row
+    return Annotation(*values, orphaned=bool(orphaned))
+
+
+def _document(row: Sequence[Any]) -> Document:
+    values = dict(zip(_DOCUMENT_COLUMNS, row, strict=True))
+    values["meta"] = orjson.loads(values["meta"])
+    return Document(**values)
+
+
+def context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The prefix and suffix kept around ``text[start:end]``."""
+    return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
+
+
+class Store:
+    """One SQLite database file holding a corpus and its annotations."""
+
+    def __init__(
+        self, path: str | Path, *, annotator: str | None = None, create: bool = True
+    ) -> None:
+        self.path = Path(path)
+        self.annotator = annotator or default_annotator()
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such database")
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.wal = mode == "wal"
+        self._migrate()
+
+    # -- connection and transactions -------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with ``BEGIN IMMEDIATE`` so it never deadlocks."""
+        if self.conn.in_transaction:  # nested: part of the outer transaction
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees the same state of the database."""
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        try:
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this reader "
+                f"understands ({SCHEMA_VERSION}); upgrade attribution-reader"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:
+            self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"))
+        for number in range(version, SCHEMA_VERSION):
+            script = MIGRATIONS[number]
+            try:
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+                )
+            except sqlite3.Error as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise StoreError(
+                    f"{self.path}: migration to schema {number + 1} failed ({exc})"
+                ) from None
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the database (safe while others write)."""
+        tmp = target.with_name(target.name + ".tmp")
+        dest = sqlite3.connect(tmp)
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        shutil.move(tmp, target)
+        return target
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- documents -------------------------------------------------------------------
+
+    def import_documents(self, docs: Iterable[NewDocument]) -> ImportReport:
+        """Insert new documents, skip identical ones, and refuse to overwrite annotated ones.
+
+        All of it is one transaction: an error part-way leaves the database as it was.
+        """
+        report = ImportReport()
+        stamp = now()
+        with self.write() as conn:
+            first_new_id = self._next_document_id()
+            for doc in docs:
+                existing = conn.execute(
+                    "SELECT id, sha256, annotation_count FROM documents WHERE external_id = ?",
+                    (doc.external_id,),
+                ).fetchone()
+                if existing is None:
+                    self._insert_document(doc, stamp)
+                    report.added += 1
+                elif existing[1] == doc.sha256:
+                    report.unchanged += 1
+                elif existing[2]:
+                    report.refused.append(
+                        f"{doc.source_path or doc.external_id}: changed since it was imported "
+                        f"and has {existing[2]} annotations; not overwritten"
+                    )
+                else:
+                    self._replace_document(existing[0], doc, stamp)
+                    report.updated += 1
+            self._index_documents_from(first_new_id)
+        return report
+
+    def _next_document_id(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
+
+    def _insert_document(self, doc: NewDocument, stamp: str) -> None:
+        self.conn.execute(
+            "INSERT INTO documents (external_id, title, source_path, sha256, format, text, meta,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.external_id,
+                doc.title,
+                doc.source_path,
+                doc.sha256,
+                doc.format,
+                doc.text,
+                orjson.dumps(doc.meta).decode(),
+                stamp,
+                stamp,
+            ),
+        )
+
+    def _replace_document(self, doc_id: int, doc: NewDocument, stamp: str) -> None:
+        self.conn.execute(
+            "INSERT INTO documents_fts (documents_fts, rowid, title, text)"
+            " SELECT 'delete', id, title, text FROM documents WHERE id = ?",
+            (doc_id,),
+        )
+        self.conn.execute(
+            "UPDATE documents SET title = ?, source_path = ?, sha256 = ?, format = ?, text = ?,"
+            " meta = ?, cursor = 0, scroll = 0, updated_at = ? WHERE id = ?",
+            (
+                doc.title,
+                doc.source_path,
+                doc.sha256,
+                doc.format,
+                doc.text,
+                orjson.dumps(doc.meta).decode(),
+                stamp,
+                doc_id,
+            ),
+        )
+        self.conn.execute(
+            "INSERT INTO documents_fts (rowid, title, text)"
+            " SELECT id, title, text FROM documents WHERE id = ?",
+            (doc_id,),
+        )
+
+    def _index_documents_from(self, first_id: int) -> None:
+        self.conn.execute(
+            "INSERT INTO documents_fts (rowid, title, text)"
+            " SELECT id, title, text FROM documents WHERE id >= ?",
+            (first_id,),
+        )
+
+    def document(self, doc_id: int) -> Document:
+        row = self.conn.execute(
+            f"SELECT {', '.join(_DOCUMENT_COLUMNS)} FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id}")
+        return _document(row)
+
+    def document_count(self, status: Status | None = None) -> int:
+        if status is None:
+            return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM documents WHERE status = ?", (status,)
+            ).fetchone()[0]
+        )
+
+    def document_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    def neighbour(self, doc_id: int, step: int) -> int | None:
+        """The id of the next (``step=1``) or previous (``step=-1``) document by id."""
+        if step > 0:
+            sql = "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 1"
+        else:
+            sql = "SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1"
+        row = self.conn.execute(sql, (doc_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def documents_page(self, after_id: int = 0, limit: int = 100) -> list[DocumentRow]:
+        """Rows in id order after ``after_id`` (keyset paging: cost does not grow with depth)."""
+        rows = self.conn.execute(
+            "SELECT id, external_id, title, length(text), status, annotation_count, updated_at"
+            " FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
+        )
+        return [DocumentRow(*r) for r in rows]
+
+    def set_status(self, doc_id: int, status: Status) -> None:
+        if status not in STATUSES:
+            raise StoreError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
+                (status, now(), doc_id),
+            )
+
+    def save_position(self, doc_id: int, cursor: int, scroll: int) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE documents SET cursor = ?, scroll = ? WHERE id = ?", (cursor, scroll, doc_id)
+            )
+
+    # -- annotations -----------------------------------------------------------------
+
+    def annotations(self, doc_id: int, *, include_deleted: bool = False) -> list[Annotation]:
+        where = "" if include_deleted else " AND deleted_at IS NULL"
+        rows = self.conn.execute(
+            f"SELECT {_ANNOTATION_SELECT} FROM annotations WHERE doc_id = ?{where}"
+            " ORDER BY start, \"end\", created_at, id",
+            (doc_id,),
+        )
+        return [_annotation(r) for r in rows]
+
+    def annotation(self, ann_id: str) -> Annotation:
+        row = self.conn.execute(
+            f"SELECT {_ANNOTATION_SELECT} FROM annotations WHERE id = ?", (ann_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no annotation with id {ann_id}")
+        return _annotation(row)
+
+    def add_annotation(
+        self,
+        doc_id: int,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        note: str | None = None,
+        origin: str = "manual",
+    ) -> Annotation:
+        """Tag ``text[start:end]``; the quote and its context are taken from the stored text."""
+        with self.write():
+            created = self._new_annotation(doc_id, start, end, label, note=note, origin=origin)
+            self._log(doc_id, "add", [None], [created])
+        return created
+
+    def add_annotations(
+        self, doc_id: int, spans: Iterable[tuple[int, int, str]], *, origin: str = "manual"
+    ) -> list[Annotation]:
+        """Several annotations as one action (one undo step)."""
+        with self.write():
+            created = [self._new_annotation(doc_id, s, e, lab, origin=origin) for s, e, lab in spans]
+            if created:
+                self._log(doc_id, "add", [None] * len(created), list(created))
+        return created
+
+    def _new_annotation(
+        self,
+        doc_id: int,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        note: str | None = None,
+        origin: str = "manual",
+    ) -> Annotation:
+        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id}")
+        text: str = row[0]
+        if not 0 <= start < end <= len(text):
+            raise StoreError(f"span [{start}, {end}) is outside the document (0..{len(text)})")
+        if not label:
+            raise StoreError("an annotation needs a label")
+        prefix, suffix = context(text, start, end)
+        stamp = now()
+        annotation = Annotation(
+            id=str(uuid.uuid4()),
+            doc_id=doc_id,
+            start=start,
+            end=end,
+            label=label,
+            quote=text[start:end],
+            prefix=prefix,
+            suffix=suffix,
+            note=note,
+            annotator=self.annotator,
+            origin=origin,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        self._put(annotation)
+        return annotation
+
+    def import_annotations(self, annotations: Iterable[Annotation]) -> int:
+        """Store annotations exactly as given (ids, annotator, times); existing ids are kept.
+
+        Used by import of labelled data and by merge; returns how many were new. Not an
+        undoable action: it brings in work done elsewhere.
+        """
+        added = 0
+        with self.write() as conn:
+            for annotation in annotations:
+                exists = conn.execute(
+                    "SELECT 1 FROM annotations WHERE id = ?", (annotation.id,)
+                ).fetchone()
+                if not exists:
+                    self._put(annotation)
+                    added += 1
+        return added
+
+    def update_annotation(
+        self, ann_id: str, *, label: str | None = None, note: str | None = None
+    ) -> Annotation:
+        """Change the label and/or the note (``note=""`` clears it)."""
+        with self.write():
+            before = self.annotation(ann_id)
+            changes: dict[str, Any] = {"updated_at": now()}
+            if label is not None:
+                changes["label"] = label
+            if note is not None:
+                changes["note"] = note or None
+            after = Annotation(**(asdict(before) | changes))
+            self._put(after)
+            self._log(before.doc_id, "update", [before], [after])
+        return after
+
+    def delete_annotation(self, ann_id: str) -> Annotation:
+        with self.write():
+            before = self.annotation(ann_id)
+            if before.deleted_at is not None:
+                raise StoreError(f"annotation {ann_id} is already deleted")
+            after = Annotation(**(asdict(before) | {"deleted_at": now()}))
+            self._put(after)
+            self._log(before.doc_id, "delete", [before], [after])
+        return after
+
+    def _put(self, annotation: Annotation) -> None:
+        """Write an annotation's whole state and keep the document's counters right."""
+        values = asdict(annotation) | {"orphaned": int(annotation.orphaned)}
+        old = self.conn.execute(
+            "SELECT deleted_at FROM annotations WHERE id = ?", (annotation.id,)
+        ).fetchone()
+        was_live = old is not None and old[0] is None
+        is_live = annotation.deleted_at is None
+        placeholders = ", ".join("?" for _ in ANNOTATION_COLUMNS)
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO annotations ({_ANNOTATION_SELECT}) VALUES ({placeholders})",
+            [values[c] for c in ANNOTATION_COLUMNS],
+        )
+        delta = int(is_live) - int(was_live)
+        if delta:
+            self.conn.execute(
+                "UPDATE documents SET annotation_count = annotation_count + ?, updated_at = ?,"
+                " status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END"
+                " WHERE id = ?",
+                (delta, now(), annotation.doc_id),
+            )
+
+    # -- action log, undo and redo ---------------------------------------------------
+
+    def _log(
+        self,
+        doc_id: int,
+        kind: str,
+        before: Sequence[Annotation | dict[str, Any] | None],
+        after: Sequence[Annotation | dict[str, Any] | None],
+        target: int | None = None,
+    ) -> int:
+        def encode(items: Sequence[Annotation | dict[str, Any] | None]) -> str:
+            rows = [asdict(a) if isinstance(a, Annotation) else a for a in items]
+            return orjson.dumps(rows).decode()
+
+        cursor = self.conn.execute(
+            "INSERT INTO actions (doc_id, kind, target, before, after, annotator, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, kind, target, encode(before), encode(after), self.annotator, now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def actions(self, doc_id: int) -> list[Action]:
+        rows = self.conn.execute(
+            "SELECT seq, doc_id, kind, target, before, after, annotator, at FROM actions"
+            " WHERE doc_id = ? ORDER BY seq",
+            (doc_id,),
+        )
+        return [
+            Action(r[0], r[1], r[2], r[3], orjson.loads(r[4]), orjson.loads(r[5]), r[6], r[7])
+            for r in rows
+        ]
+
+    def history(self, doc_id: int) -> tuple[list[Action], list[Action]]:
+        """The undo stack and the redo stack of a document, replayed from its action log."""
+        done: list[Action] = []
+        undone: list[Action] = []
+        by_seq: dict[int, Action] = {}
+        for action in self.actions(doc_id):
+            by_seq[action.seq] = action
+            if action.kind == "undo":
+                undone.append(done.pop())
+            elif action.kind == "redo":
+                done.append(undone.pop())
+            else:
+                done.append(action)
+                undone.clear()
+        return done, undone
+
+    def undo(self, doc_id: int) -> Action | None:
+        """Revert the document's latest action; returns it, or None when there is nothing."""
+        with self.write():
+            done, _ = self.history(doc_id)
+            if not done:
+                return None
+            action = done[-1]
+            self._apply(action.before, action.after)
+            self._log(doc_id, "undo", action.after, action.before, target=action.seq)
+        return action
+
+    def redo(self, doc_id: int) -> Action | None:
+        """Re-apply the latest undone action; returns it, or None when there is nothing."""
+        with self.write():
+            _, undone = self.history(doc_id)
+            if not undone:
+                return None
+            action = undone[-1]
+            self._apply(action.after, action.before)
+            self._log(doc_id, "redo", action.before, action.after, target=action.seq)
+        return action
+
+    def _apply(
+        self, states: Sequence[dict[str, Any] | None], previous: Sequence[dict[str, Any] | None]
+    ) -> None:
+        """Put each annotation into ``states``; ``None`` (never existed) becomes a tombstone."""
+        stamp = now()
+        for state, other in zip(states, previous, strict=True):
+            if state is not None:
+                self._put(Annotation(**state))
+            elif other is not None:
+                self._put(Annotation(**(other | {"deleted_at": stamp})))
+
+    # -- summaries -------------------------------------------------------------------
+
+    def label_counts(self) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT label, count(*) FROM annotations WHERE deleted_at IS NULL"
+            " GROUP BY label ORDER BY label"
+        )
+        return {label: n for label, n in rows}
+
+    def annotation_total(self) -> int:
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM annotations WHERE deleted_at IS NULL"
+            ).fetchone()[0]
+        )
