@@ -93,7 +93,7 @@ def load_config(path: Path | None = None) -> Config:
 
 def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
     where = str(source or "config")
-    labels = DEFAULT_LABELS
+    labels: tuple[Label, ...] = DEFAULT_LABELS
     if "labels" in data:
         labels = tuple(_label(item, i, where) for i, item in enumerate(data["labels"], 1))
         if not labels:

@@ -12,9 +12,8 @@ CORE = Path(reader.core.__file__).parent
 
 
 def core_modules() -> list[str]:
-    return sorted(
-        m.name for m in pkgutil.walk_packages([str(CORE)], prefix="reader.core.")
-    ) + ["reader.config"]
+    modules = pkgutil.walk_packages([str(CORE)], prefix="reader.core.")
+    return [*sorted(m.name for m in modules), "reader.config"]
 
 
 def test_core_sources_name_no_textual() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -50,7 +50,7 @@ class Context:
 pass_context: Callable[..., Any] = click.make_pass_decorator(Context)
 
 
-def fail(message: str, code: int = 1) -> Any:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print one line to stderr and exit non-zero."""
     click.echo(f"error: {one_line(message)}", err=True)
     raise SystemExit(code)

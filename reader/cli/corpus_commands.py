@@ -11,9 +11,9 @@ from reader.core.corpus import read_corpus
 from reader.core.store import ImportReport, Store, StoreError
 
 
-def import_paths(store: Store, paths: list[Path], *, errors: str = "strict") -> tuple[
-    ImportReport, list[str]
-]:
+def import_paths(
+    store: Store, paths: list[Path], *, errors: str = "strict"
+) -> tuple[ImportReport, list[str]]:
     """Read and store ``paths``; returns the report and one line per bad file."""
     result = read_corpus(paths, errors=errors)
     report = store.import_documents(result.documents)

@@ -30,5 +30,6 @@ def open_command(obj: Context, paths: tuple[Path, ...]) -> None:
                 notices.insert(0, summary(report, len(bad)))
     from reader.ui.app import ReaderApp  # the UI loads only when it is needed
 
-    ReaderApp(db_path=obj.db_file, config=obj.config, annotator=obj.annotator,
-              notices=notices).run()
+    ReaderApp(
+        db_path=obj.db_file, config=obj.config, annotator=obj.annotator, notices=notices
+    ).run()

@@ -98,7 +98,9 @@ def _depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
         deepest = max(deepest, depth)
         if deepest > limit:
             return deepest
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
         stack.extend((child, depth + 1) for child in children)
     return deepest
 
@@ -136,13 +138,13 @@ def document_from_record(
         raise CorpusError(f"{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     text = record.get("text")
     if not isinstance(text, str):
-        raise CorpusError(f"{where}: no \"text\" string")
+        raise CorpusError(f'{where}: no "text" string')
     text = normalise(text)
     if not text.strip():
         raise CorpusError(f"{where}: empty text")
     meta = record.get("meta", {})
     if not isinstance(meta, dict):
-        raise CorpusError(f"{where}: \"meta\" must be an object")
+        raise CorpusError(f'{where}: "meta" must be an object')
     raw_id = record.get("id", meta.get("id"))
     external_id = normalise(str(raw_id)) if raw_id not in (None, "") else f"{path.stem}:{number}"
     title = record.get("title", meta.get("title"))

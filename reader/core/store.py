@@ -141,8 +141,9 @@ _DOCUMENT_COLUMNS = [f.name for f in Document.__dataclass_fields__.values()]
 
 
 def _annotation(row: Sequence[Any]) -> Annotation:
-    *values, orphaned = row
-    return Annotation(*values, orphaned=bool(orphaned))
+    values = dict(zip(ANNOTATION_COLUMNS, row, strict=True))
+    values["orphaned"] = bool(values["orphaned"])
+    return Annotation(**values)
 
 
 def _document(row: Sequence[Any]) -> Document:
@@ -290,7 +291,9 @@ class Store:
         return report
 
     def _next_document_id(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
+        return int(
+            self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
+        )
 
     def _insert_document(self, doc: NewDocument, stamp: str) -> None:
         self.conn.execute(
@@ -401,7 +404,7 @@ class Store:
         where = "" if include_deleted else " AND deleted_at IS NULL"
         rows = self.conn.execute(
             f"SELECT {_ANNOTATION_SELECT} FROM annotations WHERE doc_id = ?{where}"
-            " ORDER BY start, \"end\", created_at, id",
+            ' ORDER BY start, "end", created_at, id',
             (doc_id,),
         )
         return [_annotation(r) for r in rows]
@@ -435,7 +438,9 @@ class Store:
     ) -> list[Annotation]:
         """Several annotations as one action (one undo step)."""
         with self.write():
-            created = [self._new_annotation(doc_id, s, e, lab, origin=origin) for s, e, lab in spans]
+            created = [
+                self._new_annotation(doc_id, s, e, lab, origin=origin) for s, e, lab in spans
+            ]
             if created:
                 self._log(doc_id, "add", [None] * len(created), list(created))
         return created

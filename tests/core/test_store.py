@@ -1,0 +1,241 @@
+"""The store: exact rows after import, annotations, the action log, undo/redo, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.core import migrations
+from reader.core.store import NewDocument, Store, StoreError, sha256_hex
+
+TEXT = (
+    "Officials said the talks went well.\nA source, speaking on condition of anonymity, disagreed."
+)
+
+
+def new_doc(external_id: str = "a", text: str = TEXT) -> NewDocument:
+    return NewDocument(
+        external_id, external_id.upper(), text, sha256_hex(text), f"/corpus/{external_id}.txt"
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "r.db", annotator="ana")
+    s.import_documents([new_doc()])
+    return s
+
+
+def span_of(phrase: str) -> tuple[int, int]:
+    start = TEXT.index(phrase)
+    return start, start + len(phrase)
+
+
+def test_connection_settings(store: Store) -> None:
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
+    assert store.schema_version == migrations.SCHEMA_VERSION
+
+
+def test_import_stores_exact_row_and_indexes_it(store: Store) -> None:
+    row = store.conn.execute(
+        "SELECT id, external_id, title, source_path, sha256, format, text, meta, status,"
+        " annotation_count FROM documents"
+    ).fetchall()
+    assert row == [(1, "a", "A", "/corpus/a.txt", sha256_hex(TEXT), "text", TEXT, "{}", "new", 0)]
+    hits = store.conn.execute(
+        "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'anonymity'"
+    ).fetchall()
+    assert hits == [(1,)]
+
+
+def test_same_import_twice_changes_nothing(store: Store) -> None:
+    before = store.conn.execute("SELECT * FROM documents").fetchall()
+    report = store.import_documents([new_doc()])
+    assert (report.added, report.unchanged, report.updated, report.refused) == (0, 1, 0, [])
+    assert store.conn.execute("SELECT * FROM documents").fetchall() == before
+    assert store.conn.execute("SELECT count(*) FROM documents_fts").fetchone()[0] == 1
+
+
+def test_changed_document_without_annotations_is_updated(store: Store) -> None:
+    report = store.import_documents([new_doc(text="New text about a denial.")])
+    assert (report.added, report.updated) == (0, 1)
+    assert store.document(1).text == "New text about a denial."
+    hits = store.conn.execute(
+        "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'denial'"
+    ).fetchall()
+    assert hits == [(1,)]
+    assert (
+        store.conn.execute(
+            "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'anonymity'"
+        ).fetchone()[0]
+        == 0
+    )
+
+
+def test_add_annotation_takes_quote_and_context_from_text(store: Store) -> None:
+    start, end = span_of("speaking on condition of anonymity")
+    ann = store.add_annotation(1, start, end, "anonymous source")
+    row = store.conn.execute(
+        'SELECT doc_id, start, "end", label, quote, prefix, suffix, annotator, origin,'
+        " deleted_at FROM annotations"
+    ).fetchone()
+    assert row == (
+        1,
+        start,
+        end,
+        "anonymous source",
+        "speaking on condition of anonymity",
+        TEXT[start - 32 : start],
+        TEXT[end : end + 32],
+        "ana",
+        "manual",
+        None,
+    )
+    assert ann.quote == TEXT[start:end]
+    doc = store.document(1)
+    assert (doc.annotation_count, doc.status) == (1, "in_progress")
+    assert [(a.kind, a.annotator) for a in store.actions(1)] == [("add", "ana")]
+
+
+@pytest.mark.parametrize("span", [(-1, 3), (5, 5), (7, 3), (0, len(TEXT) + 1)])
+def test_spans_outside_the_text_are_refused(store: Store, span: tuple[int, int]) -> None:
+    with pytest.raises(StoreError):
+        store.add_annotation(1, *span, "denial")
+    assert store.conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
+    assert store.actions(1) == []
+
+
+def test_undo_and_redo_walk_the_whole_history(store: Store) -> None:
+    a = store.add_annotation(1, *span_of("Officials said"), "official statement")
+    store.update_annotation(a.id, label="denial", note="check")
+    b = store.add_annotation(1, *span_of("disagreed"), "denial")
+    store.delete_annotation(b.id)
+
+    def live() -> list[tuple[str, str, str | None]]:
+        return [(x.quote, x.label, x.note) for x in store.annotations(1)]
+
+    assert live() == [("Officials said", "denial", "check")]
+    assert store.undo(1).kind == "delete"
+    assert live() == [("Officials said", "denial", "check"), ("disagreed", "denial", None)]
+    assert store.undo(1).kind == "add"
+    assert store.undo(1).kind == "update"
+    assert live() == [("Officials said", "official statement", None)]
+    assert store.undo(1).kind == "add"
+    assert live() == []
+    assert store.undo(1) is None
+    assert store.document(1).annotation_count == 0
+
+    assert store.redo(1).kind == "add"
+    assert store.redo(1).kind == "update"
+    assert live() == [("Officials said", "denial", "check")]
+    # A new action after undo drops the redo branch.
+    store.add_annotation(1, *span_of("talks"), "anonymous source")
+    assert store.redo(1) is None
+    assert store.document(1).annotation_count == 2
+
+
+def test_history_survives_reopening(store: Store, tmp_path: Path) -> None:
+    store.add_annotation(1, *span_of("Officials said"), "official statement")
+    store.close()
+    reopened = Store(tmp_path / "r.db", annotator="ana")
+    assert reopened.undo(1) is not None
+    assert reopened.annotations(1) == []
+    reopened.close()
+    again = Store(tmp_path / "r.db", annotator="ana")
+    assert again.redo(1) is not None
+    assert [a.quote for a in again.annotations(1)] == ["Officials said"]
+
+
+def test_batch_add_is_one_undo_step(store: Store) -> None:
+    store.add_annotations(1, [(0, 9, "official statement"), (*span_of("disagreed"), "denial")])
+    assert len(store.annotations(1)) == 2
+    store.undo(1)
+    assert store.annotations(1) == []
+    assert store.document(1).annotation_count == 0
+
+
+def test_failed_write_rolls_back_everything(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.write():
+        store.add_annotation(1, 0, 9, "official statement")
+        raise RuntimeError("boom")
+    assert store.conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
+    assert store.document(1).annotation_count == 0
+
+
+def test_import_annotations_keeps_ids_and_is_idempotent(store: Store, tmp_path: Path) -> None:
+    made = store.add_annotation(1, *span_of("disagreed"), "denial")
+    other = Store(tmp_path / "other.db")
+    other.import_documents([new_doc()])
+    assert other.import_annotations([made]) == 1
+    assert other.import_annotations([made]) == 0
+    assert other.annotations(1) == [made]
+    assert other.document(1).annotation_count == 1
+
+
+def test_changed_annotated_document_is_refused(store: Store) -> None:
+    store.add_annotation(1, 0, 9, "official statement")
+    report = store.import_documents([new_doc(text="Rewritten.")])
+    assert report.updated == 0
+    assert len(report.refused) == 1
+    assert "/corpus/a.txt" in report.refused[0]
+    assert store.document(1).text == TEXT
+
+
+def test_positions_and_status(store: Store) -> None:
+    store.save_position(1, 42, 3)
+    store.set_status(1, "done")
+    doc = store.document(1)
+    assert (doc.cursor, doc.scroll, doc.status) == (42, 3, "done")
+    with pytest.raises(StoreError):
+        store.set_status(1, "finished")  # type: ignore[arg-type]
+
+
+def test_migrates_from_empty_and_backs_up_older_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "m.db"
+    Store(path).close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+    extra = "ALTER TABLE documents ADD COLUMN language TEXT;"
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, extra])
+    monkeypatch.setattr("reader.core.store.MIGRATIONS", [*migrations.MIGRATIONS])
+    monkeypatch.setattr("reader.core.store.SCHEMA_VERSION", 2)
+    migrated = Store(path)
+    assert migrated.schema_version == 2
+    assert "language" in migrated.db["documents"].columns_dict
+    backup = tmp_path / "m.db.v1.bak"
+    assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_failed_migration_leaves_the_database_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "m.db"
+    Store(path).close()
+    broken = "ALTER TABLE documents ADD COLUMN x TEXT; ALTER TABLE nowhere ADD COLUMN y TEXT;"
+    monkeypatch.setattr("reader.core.store.MIGRATIONS", [*migrations.MIGRATIONS, broken])
+    monkeypatch.setattr("reader.core.store.SCHEMA_VERSION", 2)
+    with pytest.raises(StoreError, match="migration to schema 2 failed"):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "x" not in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    sqlite3.connect(path).execute("PRAGMA user_version = 99")
+    with pytest.raises(StoreError, match="newer"):
+        Store(path)
+
+
+def test_not_a_database_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are not the pages you are looking for" * 100)
+    with pytest.raises(StoreError, match="not a usable SQLite database"):
+        Store(path)
