@@ -10,7 +10,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("ci", max_examples=200, deadline=None)
+settings.register_profile("ci", max_examples=100, deadline=None)
 settings.register_profile(
     "thorough",
     max_examples=10_000,
