@@ -6,6 +6,7 @@ read regardless, so one bad file never costs the others.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,11 @@ class ReadResult:
 
 def display_path(path: Path) -> str:
     return one_line(str(path))
+
+
+def path_text(path: Path | str) -> str:
+    """A path as storable text: bytes of the name that are not UTF-8 become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -79,11 +85,11 @@ def read_file(path: Path, *, errors: str = "strict") -> list[NewDocument]:
         raise CorpusError(f"{name}: empty document")
     return [
         NewDocument(
-            external_id=path.stem,
-            title=title_from_text(text, path.stem),
+            external_id=path_text(path.stem),
+            title=title_from_text(text, path_text(path.stem)),
             text=text,
             sha256=sha256_hex(data),
-            source_path=str(path.resolve()),
+            source_path=path_text(path.resolve()),
             format=TEXT_SUFFIXES[suffix],
         )
     ]
@@ -146,7 +152,10 @@ def document_from_record(
     if not isinstance(meta, dict):
         raise CorpusError(f'{where}: "meta" must be an object')
     raw_id = record.get("id", meta.get("id"))
-    external_id = normalise(str(raw_id)) if raw_id not in (None, "") else f"{path.stem}:{number}"
+    if not isinstance(raw_id, str | int | None):  # floats too: big integers arrive as floats
+        raise CorpusError(f'{where}: "id" must be a string or a 64-bit integer')
+    fallback_id = f"{path_text(path.stem)}:{number}"
+    external_id = normalise(str(raw_id)) if raw_id not in (None, "") else fallback_id
     title = record.get("title", meta.get("title"))
     title = normalise(title) if isinstance(title, str) and title.strip() else None
     return NewDocument(
@@ -154,7 +163,7 @@ def document_from_record(
         title=title or title_from_text(text, external_id),
         text=text,
         sha256=sha256_hex(text),
-        source_path=str(path.resolve()),
+        source_path=path_text(path.resolve()),
         format="markdown" if record.get("format") == "markdown" else "text",
         meta=meta,
     )
