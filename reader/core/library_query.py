@@ -1,0 +1,338 @@
+"""The queries behind the library list: keyset pages, counts, positions and search snippets.
+
+A :class:`View` is a sort, a direction and filters (status, label, full-text query). Rows are
+ordered by ``(sort value, id)``, so a row's key places it in the view without counting the
+rows before it: the next page is ``WHERE (value, id) > (last key) LIMIT n``, the previous page
+the same read backwards, and the last page is the first page read from the end. ``OFFSET``
+is only used to land far from any known key (a jump to the middle of the list).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from reader.core.store import STATUSES, DocumentRow, Status
+from reader.core.text import one_line
+
+Sort = Literal["id", "title", "date", "annotations"]
+SORTS: tuple[Sort, ...] = ("id", "title", "date", "annotations")
+SORT_COLUMNS: dict[Sort, str] = {
+    "id": "id",
+    "title": "title",
+    "date": "updated_at",
+    "annotations": "annotation_count",
+}
+# Newest and most annotated first; titles and ids ascending.
+DEFAULT_DESCENDING: dict[Sort, bool] = {
+    "id": False,
+    "title": False,
+    "date": True,
+    "annotations": True,
+}
+Key = tuple[Any, ...]  # (sort value, id), or (id,) when sorting by id
+
+# Private-use characters mark a match inside a snippet; they are removed before display.
+MATCH_START, MATCH_END = "\ue000", "\ue001"
+SNIPPET_TOKENS = 12
+# A one-letter prefix expands to a large part of the vocabulary (~0.3 s on 100k documents).
+MIN_PREFIX = 2
+# Above this many rows a filter is tested row by row along the sort index; below it the
+# filtered rows are looked up and sorted (both plans touch at most a few thousand rows).
+SMALL_RESULT = 2000
+
+_COLUMNS = "id, external_id, title, length(text), status, annotation_count, updated_at"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the list shows: one sort and any filters."""
+
+    sort: Sort = "id"
+    descending: bool = False
+    status: Status | None = None
+    label: str | None = None
+    query: str = ""  # the search box text as typed
+
+    def sorted_by(self, sort: Sort) -> View:
+        return replace(self, sort=sort, descending=DEFAULT_DESCENDING[sort])
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 expression for what a user typed: every word must occur, the last as a prefix.
+
+    Each whitespace-separated chunk becomes a quoted phrase, so quotes, ``-``, ``*``, ``:``,
+    ``AND``/``OR``/``NOT`` and the like are searched as text and never raise a syntax error.
+    Returns None when there is nothing to search for.
+    """
+    text = re.sub("[\x00\ud800-\udfff]", " ", text)  # SQLite cannot take these in a string
+    chunks = [c for c in text.split() if re.search(r"\w", c)]
+    if not chunks:
+        return None
+    phrases = ['"' + c.replace('"', '""') + '"' for c in chunks]
+    if not text[-1].isspace() and len(re.findall(r"\w", chunks[-1])) >= MIN_PREFIX:
+        phrases[-1] += "*"  # the word being typed
+    return " ".join(phrases)
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """Split a snippet into ``(text, is_match)`` parts, sanitised to one line each."""
+    parts: list[tuple[str, bool]] = []
+    for i, piece in enumerate(re.split(f"[{MATCH_START}{MATCH_END}]", snippet)):
+        if piece:
+            parts.append((one_line(piece), i % 2 == 1))
+    return parts
+
+
+def row_key(row: DocumentRow, sort: Sort) -> Key:
+    """The key of a listed row in a sort (what :meth:`LibraryQuery.page` continues from)."""
+    if sort == "id":
+        return (row.id,)
+    values: dict[Sort, Any] = {
+        "title": row.title,
+        "date": row.updated_at,
+        "annotations": row.annotation_count,
+    }
+    return (values[sort], row.id)
+
+
+@dataclass(frozen=True)
+class Stats:
+    documents: int
+    by_status: dict[str, int]
+    by_label: dict[str, int]  # live annotations per label
+    documents_by_label: dict[str, int]  # documents having at least one annotation per label
+    by_annotator: dict[str, int]
+
+
+class LibraryQuery:
+    """Read-only queries over one store connection (use it on that connection's thread).
+
+    The ids matching the current search are kept in a temporary table, so paging through
+    a search does not evaluate the full-text query again; call :meth:`forget_search` when
+    documents may have changed.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._hits_for: str | None = None
+
+    # -- the list ------------------------------------------------------------------
+
+    def count(self, view: View) -> int:
+        # Sets tested along the smallest covering index: no document row is read.
+        where, params = self._filters(view, plus_status=False, plus_sets=True)
+        return int(
+            self.conn.execute(f"SELECT count(*) FROM documents {where}", params).fetchone()[0]
+        )
+
+    def page(
+        self,
+        view: View,
+        after: Key | None = None,
+        limit: int = 100,
+        *,
+        backward: bool = False,
+        expected: int | None = None,
+    ) -> list[DocumentRow]:
+        """Up to ``limit`` rows after ``after`` (or before it with ``backward``), in view order.
+
+        With no key, ``backward`` gives the last rows of the view. ``expected`` is the view's
+        row count when the caller knows it; it picks the cheaper plan for the filters.
+        """
+        descending = view.descending != backward
+        where, params = self._page_filters(view, expected)
+        if after is not None:
+            where += (" AND " if where else "WHERE ") + self._after(view.sort, descending)
+            params.extend(after)
+        ids = f"SELECT id FROM documents {where} {self._order(view.sort, descending)} LIMIT ?"
+        rows = self._rows(ids, [*params, limit], view.sort, descending)
+        return rows[::-1] if backward else rows
+
+    def rows_at(
+        self, view: View, offset: int, limit: int, *, expected: int | None = None
+    ) -> list[DocumentRow]:
+        """Rows ``offset .. offset+limit`` of the view, counted from whichever end is nearer.
+
+        Costs time in proportion to the distance from that end: use keys where you have them.
+        """
+        total = expected if expected is not None else self.count(view)
+        end = min(offset + limit, total)
+        if offset >= end:
+            return []
+        from_end = total - end
+        backward = from_end < offset
+        descending = view.descending != backward
+        where, params = self._page_filters(view, total)
+        order = self._order(view.sort, descending)
+        ids = f"SELECT id FROM documents {where} {order} LIMIT ? OFFSET ?"
+        skip = from_end if backward else offset
+        rows = self._rows(ids, [*params, end - offset, skip], view.sort, descending)
+        return rows[::-1] if backward else rows
+
+    def key_of(self, sort: Sort, doc_id: int) -> Key | None:
+        """The key of a document in a sort, whatever the filters (None if it is gone)."""
+        column = SORT_COLUMNS[sort]
+        row = self.conn.execute(
+            f"SELECT {column}, id FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return (row[1],) if sort == "id" else (row[0], row[1])
+
+    def contains(self, view: View, doc_id: int) -> bool:
+        where, params = self._filters(view, plus_status=True, plus_sets=True)
+        where += (" AND " if where else "WHERE ") + "id = ?"
+        sql = f"SELECT 1 FROM documents {where}"
+        return self.conn.execute(sql, [*params, doc_id]).fetchone() is not None
+
+    def position(self, view: View, doc_id: int) -> int | None:
+        """Where a document stands in the view (0-based), or None when the view hides it."""
+        key = self.key_of(view.sort, doc_id)
+        if key is None or not self.contains(view, doc_id):
+            return None
+        where, params = self._filters(view, plus_status=True, plus_sets=True)
+        where += (" AND " if where else "WHERE ") + self._after(view.sort, not view.descending)
+        sql = f"SELECT count(*) FROM documents {where}"
+        return int(self.conn.execute(sql, [*params, *key]).fetchone()[0])
+
+    def neighbour(self, view: View, doc_id: int, step: int) -> int | None:
+        """The document after (``step > 0``) or before ``doc_id`` in the view's order."""
+        key = self.key_of(view.sort, doc_id)
+        if key is None:
+            return None
+        rows = self.page(view, key, 1, backward=step < 0)
+        return rows[0].id if rows else None
+
+    def snippets(self, query: str, ids: Iterable[int]) -> dict[int, str]:
+        """The best matching passage of each document, matches between MATCH_START/END."""
+        match = fts_query(query)
+        ids = list(ids)
+        if match is None or not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        # A prefix term costs a vocabulary walk per lookup: then one pass over the matches
+        # (``+rowid``) is cheaper than one lookup per row.
+        rowid = "+rowid" if match.endswith("*") else "rowid"
+        rows = self.conn.execute(
+            "SELECT rowid, snippet(documents_fts, -1, ?, ?, '…', ?) FROM documents_fts"
+            f" WHERE documents_fts MATCH ? AND {rowid} IN ({marks})",
+            [MATCH_START, MATCH_END, SNIPPET_TOKENS, match, *ids],
+        )
+        return {int(r[0]): r[1] for r in rows}
+
+    def titles(self, text: str, limit: int = 20) -> list[tuple[int, str]]:
+        """Documents whose title has every word typed (the last as a prefix), by title."""
+        match = fts_query(text)
+        if match is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT d.id, d.title FROM documents_fts JOIN documents d"
+            " ON d.id = documents_fts.rowid WHERE documents_fts MATCH ?"
+            " ORDER BY d.title, d.id LIMIT ?",
+            (f"{{title}} : ({match})", limit),
+        )
+        return [(int(r[0]), r[1]) for r in rows]
+
+    def forget_search(self) -> None:
+        self._hits_for = None
+
+    # -- summaries -----------------------------------------------------------------
+
+    def stats(self) -> Stats:
+        by_status = dict.fromkeys(STATUSES, 0)
+        by_status.update(
+            self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
+        )
+        live = "FROM annotations WHERE deleted_at IS NULL"
+        return Stats(
+            documents=sum(by_status.values()),
+            by_status=by_status,
+            by_label=dict(
+                self.conn.execute(f"SELECT label, count(*) {live} GROUP BY label ORDER BY label")
+            ),
+            documents_by_label=dict(
+                self.conn.execute(
+                    f"SELECT label, count(DISTINCT doc_id) {live} GROUP BY label ORDER BY label"
+                )
+            ),
+            by_annotator=dict(
+                self.conn.execute(
+                    f"SELECT annotator, count(*) {live} GROUP BY annotator ORDER BY annotator"
+                )
+            ),
+        )
+
+    # -- SQL pieces ----------------------------------------------------------------
+
+    def _page_filters(self, view: View, expected: int | None) -> tuple[str, list[Any]]:
+        """Filters for a page, shaped for the cheaper of two plans.
+
+        When many rows pass, SQLite should walk the sort's index and test each row (the
+        filters get a unary ``+`` so they cannot be used to look rows up); when few pass,
+        it should look them up and sort them.
+        """
+        if not (view.status or view.label or fts_query(view.query)):
+            return "", []
+        total = expected if expected is not None else self.count(view)
+        if total > SMALL_RESULT:
+            return self._filters(view, plus_status=True, plus_sets=True)
+        # Few rows: start from the status index when there is one (its size is known to
+        # SQLite, unlike the sets').
+        return self._filters(view, plus_status=False, plus_sets=bool(view.status))
+
+    def _filters(self, view: View, *, plus_status: bool, plus_sets: bool) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        plus = "+" if plus_sets else ""
+        if view.status:
+            clauses.append(("+" if plus_status else "") + "status = ?")
+            params.append(view.status)
+        if view.label:
+            clauses.append(
+                f"{plus}id IN (SELECT doc_id FROM annotations"
+                " WHERE label = ? AND deleted_at IS NULL)"
+            )
+            params.append(view.label)
+        match = fts_query(view.query)
+        if match:
+            self._remember_hits(match)
+            clauses.append(f"{plus}id IN (SELECT id FROM temp.library_hits)")
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def _remember_hits(self, match: str) -> None:
+        if self._hits_for == match:
+            return
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS library_hits (id INTEGER PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp.library_hits")
+        self.conn.execute(
+            "INSERT INTO temp.library_hits"
+            " SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?",
+            (match,),
+        )
+        self._hits_for = match
+
+    @staticmethod
+    def _order(sort: Sort, descending: bool) -> str:
+        way = "DESC" if descending else "ASC"
+        if sort == "id":
+            return f"ORDER BY id {way}"
+        return f"ORDER BY {SORT_COLUMNS[sort]} {way}, id {way}"
+
+    @staticmethod
+    def _after(sort: Sort, descending: bool) -> str:
+        """Rows strictly after a key in the given direction."""
+        op = "<" if descending else ">"
+        if sort == "id":
+            return f"id {op} ?"
+        return f"({SORT_COLUMNS[sort]}, id) {op} (?, ?)"
+
+    def _rows(
+        self, ids_sql: str, params: Sequence[Any], sort: Sort, descending: bool
+    ) -> list[DocumentRow]:
+        order = self._order(sort, descending)
+        sql = f"SELECT {_COLUMNS} FROM documents WHERE id IN ({ids_sql}) {order}"
+        return [DocumentRow(*r) for r in self.conn.execute(sql, params)]

@@ -1,0 +1,223 @@
+"""The library's SQL: keyset pages in every sort and direction, filters, search, positions."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.core.library_query import (
+    MATCH_END,
+    MATCH_START,
+    SMALL_RESULT,
+    SORTS,
+    LibraryQuery,
+    View,
+    fts_query,
+    row_key,
+    snippet_parts,
+)
+from reader.core.store import DocumentRow, NewDocument, Store, sha256_hex
+
+WORDS = ["alpha", "beta", "gamma", "delta", "drones", "china", "said", "denied"]
+
+
+def make_store(path: Path, n: int = 40) -> Store:
+    rnd = random.Random(7)
+    store = Store(path, annotator="ana")
+    docs = []
+    for i in range(n):
+        title = rnd.choice(["Zeta", "alpha", "Beta", "beta", "Émile", "[b]x"]) + f" {i % 9}"
+        text = f"{title}\n" + " ".join(rnd.choice(WORDS) for _ in range(20 + i))
+        docs.append(NewDocument(f"d{i}", title, text, sha256_hex(text)))
+    store.import_documents(docs)
+    for doc_id in range(1, n + 1, 3):
+        store.add_annotation(doc_id, 0, 3, "denial" if doc_id % 2 else "official statement")
+    for doc_id in range(2, n + 1, 5):
+        store.set_status(doc_id, "done")
+    # Different times so the date sort is not the id sort.
+    for doc_id in range(1, n + 1):
+        stamp = f"2024-01-{1 + (doc_id * 7) % 28:02d}T00:00:00.000Z"
+        store.conn.execute("UPDATE documents SET updated_at = ? WHERE id = ?", (stamp, doc_id))
+    return store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    return make_store(tmp_path_factory.mktemp("lq") / "r.db")
+
+
+@pytest.fixture
+def lq(store: Store) -> LibraryQuery:
+    return LibraryQuery(store.conn)
+
+
+def expected_ids(store: Store, view: View) -> list[int]:
+    """The view computed the slow, obvious way in Python."""
+    rows = [
+        DocumentRow(*r)
+        for r in store.conn.execute(
+            "SELECT id, external_id, title, length(text), status, annotation_count, updated_at"
+            " FROM documents"
+        )
+    ]
+    if view.status:
+        rows = [r for r in rows if r.status == view.status]
+    if view.label:
+        labelled = {
+            r[0]
+            for r in store.conn.execute(
+                "SELECT doc_id FROM annotations WHERE label = ? AND deleted_at IS NULL",
+                (view.label,),
+            )
+        }
+        rows = [r for r in rows if r.id in labelled]
+    if view.query:
+        words = view.query.lower().split()
+        rows = [r for r in rows if all(w in store.document(r.id).text.lower() for w in words)]
+    rows.sort(key=lambda r: row_key(r, view.sort), reverse=view.descending)
+    return [r.id for r in rows]
+
+
+VIEWS = [
+    View(sort=sort, descending=desc, status=status, label=label, query=query)
+    for sort, desc, status, label, query in itertools.product(
+        SORTS, [False, True], [None, "done"], [None, "denial"], ["", "drones china "]
+    )
+]
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=str)
+def test_keyset_walks_match_the_full_order(store: Store, lq: LibraryQuery, view: View) -> None:
+    want = expected_ids(store, view)
+    assert lq.count(view) == len(want)
+    forward: list[int] = []
+    key = None
+    while page := lq.page(view, key, 7):
+        forward += [r.id for r in page]
+        key = row_key(page[-1], view.sort)
+    assert forward == want
+    backward: list[int] = []
+    key = None
+    while page := lq.page(view, key, 6, backward=True):
+        backward = [r.id for r in page] + backward
+        key = row_key(page[0], view.sort)
+    assert backward == want
+    for offset in (0, 3, len(want) // 2, max(0, len(want) - 4)):
+        assert [r.id for r in lq.rows_at(view, offset, 5)] == want[offset : offset + 5]
+    for i, doc_id in enumerate(want[:5] + want[-5:]):
+        assert lq.position(view, doc_id) == want.index(doc_id), i
+        after = want.index(doc_id) + 1
+        assert lq.neighbour(view, doc_id, 1) == (want[after] if after < len(want) else None)
+        before = want.index(doc_id) - 1
+        assert lq.neighbour(view, doc_id, -1) == (want[before] if before >= 0 else None)
+
+
+def test_both_plans_give_the_same_rows(store: Store, lq: LibraryQuery) -> None:
+    view = View(sort="title", status="done", query="drones")
+    few = lq.page(view, None, 50, expected=1)
+    many = lq.page(view, None, 50, expected=SMALL_RESULT + 1)
+    assert few == many
+    assert [r.id for r in few] == expected_ids(store, view)
+
+
+def test_rows_carry_what_the_list_shows(store: Store, lq: LibraryQuery) -> None:
+    row = lq.page(View(), None, 1)[0]
+    doc = store.document(1)
+    assert row == DocumentRow(
+        1, "d0", doc.title, len(doc.text), doc.status, doc.annotation_count, doc.updated_at
+    )
+
+
+def test_hidden_document_has_no_position(lq: LibraryQuery) -> None:
+    assert lq.position(View(status="done"), 1) is None
+    assert lq.position(View(), 10_000) is None
+    assert lq.neighbour(View(), 10_000, 1) is None
+
+
+def test_neighbour_of_a_hidden_document_follows_its_key(store: Store, lq: LibraryQuery) -> None:
+    view = View(status="done")  # document 3 is not done; the next done one by id is 7
+    assert lq.neighbour(view, 3, 1) == 7
+    assert lq.neighbour(view, 3, -1) == 2
+
+
+def test_deleted_annotations_do_not_count_for_the_label_filter(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "r.db", n=3)
+    lq = LibraryQuery(store.conn)
+    assert lq.count(View(label="denial")) == 1
+    (ann,) = store.annotations(1)
+    store.delete_annotation(ann.id)
+    assert lq.count(View(label="denial")) == 0
+
+
+def test_search_results_follow_new_documents_after_forget(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "r.db", n=3)
+    lq = LibraryQuery(store.conn)
+    view = View(query="zebra")
+    assert lq.count(view) == 0
+    store.import_documents([NewDocument("z", "Z", "a zebra", sha256_hex("a zebra"))])
+    lq.forget_search()
+    assert [r.id for r in lq.page(view)] == [4]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expression"),
+    [
+        ("drones", '"drones"*'),
+        ("drones ", '"drones"'),
+        ("d", '"d"'),  # one letter: no prefix search (it would walk the vocabulary)
+        ('say "no', '"say" """no"*'),
+        ("a AND -b OR NOT c*", '"a" "AND" "-b" "OR" "NOT" "c*"'),
+        ("title:x", '"title:x"*'),
+        ('" - * ', None),
+        ("", None),
+    ],
+)
+def test_fts_query_quotes_every_word(typed: str, expression: str | None) -> None:
+    assert fts_query(typed) == expression
+
+
+@given(st.text(max_size=30))
+def test_any_typed_text_is_a_valid_search(typed: str) -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(title, text)")
+    conn.execute("INSERT INTO t VALUES ('a title', 'some text')")
+    match = fts_query(typed)
+    if match is not None:
+        conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall()
+        conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (f"{{title}} : ({match})",))
+
+
+def test_snippets_mark_the_matches(tmp_path: Path) -> None:
+    store = Store(tmp_path / "r.db")
+    text = "Intro line.\nThe ministry denied the \x1b[2J report [b] outright."
+    store.import_documents([NewDocument("a", "A", text, sha256_hex(text))])
+    snippet = LibraryQuery(store.conn).snippets("denie", [1])[1]
+    assert MATCH_START + "denied" + MATCH_END in snippet
+    parts = snippet_parts(snippet)
+    assert ("denied", True) in parts
+    shown = "".join(p for p, _ in parts)
+    assert "\x1b" not in shown and "\n" not in shown
+    assert "␛[2J report [b]" in shown
+
+
+def test_titles_for_the_palette(lq: LibraryQuery, store: Store) -> None:
+    hits = lq.titles("bet")
+    assert hits and all("beta" in title.lower() for _, title in hits)
+    assert [t for _, t in hits] == sorted(t for _, t in hits)
+    assert lq.titles('"') == []
+
+
+def test_stats(lq: LibraryQuery) -> None:
+    stats = lq.stats()
+    assert stats.documents == 40
+    # 14 annotated (1, 4, .., 40), 8 done (2, 7, .., 37), 3 of them both (7, 22, 37).
+    assert stats.by_status == {"new": 21, "in_progress": 11, "done": 8}
+    assert stats.by_label == {"denial": 7, "official statement": 7}
+    assert stats.documents_by_label == {"denial": 7, "official statement": 7}
+    assert stats.by_annotator == {"ana": 14}
