@@ -127,7 +127,7 @@ def run(
     kills: int,
     *,
     seed: int = 0,
-    max_delay: float = 0.08,
+    max_delay: float = 0.12,
     check_every: int = 25,
     documents: int = 40,
     undo_steps: int = 30,
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=1000)
     parser.add_argument("--db", type=Path, help="database to reuse (default: a fresh temp file)")
     parser.add_argument("--seed", type=int, default=int(time.time()))
-    parser.add_argument("--max-delay", type=float, default=0.08, help="longest life of a child, s")
+    parser.add_argument("--max-delay", type=float, default=0.12, help="longest life of a child, s")
     parser.add_argument("--check-every", type=int, default=25, help="full check every N kills")
     args = parser.parse_args(argv)
     started = time.monotonic()
