@@ -13,17 +13,20 @@ import hashlib
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 import sqlite_utils
 
 from reader.core.migrations import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from reader.core.suggest import Suggestion
 
 CONTEXT_CHARS = 32  # characters of prefix/suffix kept with each annotation for re-anchoring
 STATUSES = ("new", "in_progress", "done")
@@ -603,7 +606,7 @@ class Store:
             if not done:
                 return None
             action = done[-1]
-            self._apply(action.before, action.after)
+            self._applier(action.kind)(action.before, action.after)
             self._log(doc_id, "undo", action.after, action.before, target=action.seq)
         return action
 
@@ -614,7 +617,7 @@ class Store:
             if not undone:
                 return None
             action = undone[-1]
-            self._apply(action.after, action.before)
+            self._applier(action.kind)(action.after, action.before)
             self._log(doc_id, "redo", action.before, action.after, target=action.seq)
         return action
 
@@ -644,3 +647,76 @@ class Store:
                 "SELECT count(*) FROM annotations WHERE deleted_at IS NULL"
             ).fetchone()[0]
         )
+
+    # -- suggestions -----------------------------------------------------------------
+
+    def accept_suggestion(self, doc_id: int, suggestion: Suggestion) -> Annotation:
+        """Make a suggestion an annotation with origin ``rule:<name>`` (undoable)."""
+        return self.accept_suggestions(doc_id, [suggestion])[0]
+
+    def accept_suggestions(
+        self, doc_id: int, suggestions: Iterable[Suggestion]
+    ) -> list[Annotation]:
+        """Make several suggestions annotations as one action (one undo step)."""
+        with self.write():
+            created = [
+                self._new_annotation(doc_id, s.start, s.end, s.label, origin=s.origin)
+                for s in suggestions
+            ]
+            if created:
+                self._log(doc_id, "add", [None] * len(created), list(created))
+        return created
+
+    def reject_suggestion(self, doc_id: int, suggestion: Suggestion) -> bool:
+        """Remember that a suggestion was refused (undoable); False if it already was."""
+        row = {
+            "doc_id": doc_id,
+            "start": suggestion.start,
+            "end": suggestion.end,
+            "label": suggestion.label,
+            "rule": suggestion.rule,
+            "annotator": self.annotator,
+            "at": now(),
+        }
+        with self.write():
+            if not self._put_rejection(row, replace=False):
+                return False
+            self._log(doc_id, "reject", [None], [row])
+        return True
+
+    def rejected_suggestions(self, doc_id: int) -> set[tuple[int, int, str]]:
+        """``(start, end, label)`` of every suggestion refused in the document."""
+        rows = self.conn.execute(
+            'SELECT start, "end", label FROM rejected_suggestions WHERE doc_id = ?', (doc_id,)
+        )
+        return {(start, end, label) for start, end, label in rows}
+
+    def _put_rejection(self, row: dict[str, Any], *, replace: bool = True) -> bool:
+        """Store a rejection row; False when one was there and ``replace`` is off."""
+        cursor = self.conn.execute(
+            f"INSERT OR {'REPLACE' if replace else 'IGNORE'} INTO rejected_suggestions"
+            ' (doc_id, start, "end", label, rule, annotator, at)'
+            " VALUES (:doc_id, :start, :end, :label, :rule, :annotator, :at)",
+            row,
+        )
+        return cursor.rowcount > 0
+
+    def _apply_rejections(
+        self, states: Sequence[dict[str, Any] | None], previous: Sequence[dict[str, Any] | None]
+    ) -> None:
+        """Undo/redo of ``reject``: a row in ``states`` is restored, ``None`` removes it."""
+        for state, other in zip(states, previous, strict=True):
+            if state is not None:
+                self._put_rejection(state)
+            elif other is not None:
+                self.conn.execute(
+                    'DELETE FROM rejected_suggestions WHERE doc_id = ? AND start = ? AND "end" = ?'
+                    " AND label = ?",
+                    (other["doc_id"], other["start"], other["end"], other["label"]),
+                )
+
+    def _applier(
+        self, kind: str
+    ) -> Callable[[Sequence[dict[str, Any] | None], Sequence[dict[str, Any] | None]], None]:
+        """How undo/redo puts back the states an action of ``kind`` logged."""
+        return self._apply_rejections if kind == "reject" else self._apply
