@@ -1,0 +1,37 @@
+"""``python -m benchmarks [--quick] [--only NAME ...]``: run the benchmarks, write the report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.common import DATA_ROOT, FULL, QUICK, REPO_DIR
+from benchmarks.report import render
+from benchmarks.runner import BENCHMARKS, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny data: checks, not figures")
+    parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), help="run only these")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="report file (default: BENCHMARKS.md, or benchmarks/data/ with --quick)",
+    )
+    args = parser.parse_args(argv)
+    scale = QUICK if args.quick else FULL
+    output = args.output or (
+        DATA_ROOT / "BENCHMARKS-quick.md" if args.quick else REPO_DIR / "BENCHMARKS.md"
+    )
+    start = time.perf_counter()
+    outcome = run(scale, args.only)
+    output.write_text(render(outcome, time.perf_counter() - start))
+    print(f"wrote {output}")
+    return 1 if outcome.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Export the library (1M annotations) to native JSONL with ``reader export``.
+
+The command runs as a user runs it, in its own process; its peak RSS comes from the kernel
+(``wait4``). Memory is constant when exporting all documents peaks no higher than exporting
+a third of them (``--status done``). The reference is the ``sqlite3`` command-line shell
+writing the same documents with the same spans as JSON (``sqlite3 -json``); the ratio is
+taken on documents per second, since both write the same rows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.common import Context, Figure, Unavailable, median
+
+TARGET_SECONDS = 3.0
+TARGET_CLI_RATIO = 0.5
+
+CLI_QUERY = """
+SELECT d.external_id AS id, d.title, d.text, json(d.meta) AS meta,
+  (SELECT json_group_array(json_object('id', a.id, 'start', a.start, 'end', a."end",
+     'label', a.label, 'text', a.quote, 'note', a.note, 'annotator', a.annotator,
+     'created_at', a.created_at))
+   FROM (SELECT * FROM annotations a WHERE a.doc_id = d.id AND a.deleted_at IS NULL
+         ORDER BY a.start, a."end", a.created_at, a.id) a) AS spans
+FROM documents d ORDER BY d.id
+"""
+
+
+def timed_process(command: list[str], stdout: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of ``command`` writing ``stdout``."""
+    with stdout.open("wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode:
+        raise RuntimeError(f"{command[:4]} failed ({process.returncode}): {error[-500:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def reader_export(db: Path, out: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable, "-m", "reader", "--db", str(db),
+        "export", "--format", "jsonl", "-o", str(out), *extra,
+    ]  # fmt: skip
+
+
+def _check_command() -> None:
+    from reader.cli import main
+
+    if "export" not in main.commands:
+        raise Unavailable("`reader export` is not registered yet")
+
+
+def run(ctx: Context) -> None:
+    _check_command()
+    sqlite3_cli = shutil.which("sqlite3")
+    if sqlite3_cli is None:
+        raise Unavailable(
+            "the sqlite3 command-line shell is not installed (apt-get install sqlite3)"
+        )
+    db, out, log = ctx.data.library, ctx.work_dir / "export.jsonl", ctx.work_dir / "log"
+    cli_out = out.with_suffix(".cli.json")
+    ours, rss, cli = [], [], []
+    for _ in range(ctx.scale.runs):
+        seconds, peak = timed_process(reader_export(db, out), log)
+        ours.append(seconds)
+        rss.append(peak)
+        cli.append(
+            timed_process([sqlite3_cli, "-json", str(db), CLI_QUERY], out.with_suffix(".cli"))
+        )
+    our_mb = out.stat().st_size / 2**20
+    cli_mb = cli_out.stat().st_size / 2**20
+    _, third_rss = timed_process(reader_export(db, out, "--status", "done"), log)
+    seconds, cli_seconds = median(ours), median([c[0] for c in cli])
+    spans = ctx.scale.annotations
+    ctx.add(
+        Figure(
+            "export.seconds",
+            f"Export {spans:,} annotations to native JSONL ({our_mb:.0f} MB), `reader export`",
+            seconds,
+            "s",
+            target=TARGET_SECONDS,
+            ratio=cli_seconds / seconds,
+            ratio_min=TARGET_CLI_RATIO,
+            reference=f"sqlite3 -json, same rows, {cli_seconds:.2f} s ({cli_mb:.0f} MB)",
+            note="ratio is the CLI's time over ours: our rate as a share of the CLI's",
+        )
+    )
+    ctx.add(
+        Figure(
+            "export.mb_per_s",
+            "Export rate",
+            our_mb / seconds,
+            "MB/s",
+            higher_is_better=True,
+            reference=f"sqlite3 -json {cli_mb / cli_seconds:.0f} MB/s",
+        )
+    )
+    ctx.add(
+        Figure(
+            "export.peak_rss",
+            "Peak RSS of `reader export`, all documents",
+            median(rss),
+            "MB",
+            ratio=median(rss) / third_rss,
+            reference=f"a third of the documents (--status done), {third_rss:.0f} MB",
+            note="constant memory: ratio near 1",
+        )
+    )

@@ -1,0 +1,73 @@
+"""Run the benchmarks in order and collect their figures; one failing benchmark spares the rest."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from benchmarks import (
+    bench_commit,
+    bench_export,
+    bench_import,
+    bench_latency,
+    bench_memory,
+    bench_search,
+    bench_startup,
+)
+from benchmarks.common import DATA_ROOT, Context, Figure, Scale, Unavailable
+from benchmarks.datagen import dataset
+
+BENCHMARKS: dict[str, ModuleType] = {
+    "import": bench_import,
+    "commit": bench_commit,
+    "search": bench_search,
+    "export": bench_export,
+    "startup": bench_startup,
+    "latency": bench_latency,
+    "memory": bench_memory,
+}
+
+
+@dataclass
+class Outcome:
+    scale: Scale
+    figures: list[Figure] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # benchmark -> why
+    failed: dict[str, str] = field(default_factory=dict)  # benchmark -> traceback
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per step
+
+
+def run(
+    scale: Scale,
+    names: list[str] | None = None,
+    root: Path = DATA_ROOT,
+    log: Callable[[str], None] = print,
+) -> Outcome:
+    outcome = Outcome(scale)
+    start = time.perf_counter()
+    data = dataset(scale, root, log)
+    outcome.seconds["data"] = time.perf_counter() - start
+    work = root / f"work-{scale.name}"
+    for name in names or list(BENCHMARKS):
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        ctx = Context(scale, data, work, log=log)
+        log(f"[{name}]")
+        start = time.perf_counter()
+        try:
+            BENCHMARKS[name].run(ctx)
+        except Unavailable as exc:
+            outcome.skipped[name] = str(exc)
+            log(f"  skipped: {exc}")
+        except Exception:
+            outcome.failed[name] = traceback.format_exc()
+            log(f"  FAILED:\n{outcome.failed[name]}")
+        outcome.seconds[name] = time.perf_counter() - start
+        outcome.figures.extend(ctx.figures)
+    shutil.rmtree(work, ignore_errors=True)
+    return outcome
