@@ -24,7 +24,7 @@ def decode(data: bytes, *, errors: str = "strict") -> str:
     """Decode UTF-8 (a BOM is dropped); refuse binary data and invalid UTF-8."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DecodeError("UTF-16 is not supported, save the file as UTF-8")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         raise DecodeError("binary file (contains NUL bytes)")
     try:
         return data.decode("utf-8-sig", errors=errors)
@@ -33,11 +33,12 @@ def decode(data: bytes, *, errors: str = "strict") -> str:
 
 
 def normalise(text: str) -> str:
-    """The one normalisation applied at import: newlines to ``\\n``, NFC, no lone surrogates."""
+    """The one normalisation at import: newlines to ``\\n``, NFC, no NUL or lone surrogate."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
-    # Lone surrogates (possible from JSON escapes) cannot be stored as UTF-8.
-    return re.sub("[\ud800-\udfff]", _REPLACEMENT, text)
+    # Lone surrogates (possible from JSON escapes) cannot be stored as UTF-8, and SQLite's
+    # text functions (length, substr) stop at a NUL: both become U+FFFD, one for one.
+    return re.sub("[\x00\ud800-\udfff]", _REPLACEMENT, text)
 
 
 def _picture(match: re.Match[str]) -> str:
