@@ -7,6 +7,7 @@ from the text alone; :func:`pending` drops those a reader has already tagged or 
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,7 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from reader.config import Config, ConfigError
-from reader.core.segment import sentence_at
+from reader.core.segment import sentences
 
 if TYPE_CHECKING:
     from reader.core.store import Annotation, Store
@@ -26,7 +27,9 @@ SCOPES: tuple[str, ...] = get_args(Scope)
 ORIGIN_PREFIX = "rule:"
 
 _GAP = "…"
+_GAP_PATTERN = r"(?:[^\s.,;:!?]+\s+){0,3}"
 _APOSTROPHES = "'\u2019"
+_HEAD, _TAIL, _END = r"(?<!\w)", r"(?!\w)", ""
 # Where a clause ends inside a sentence: semicolons, colons, brackets, dashes, quotation
 # marks, and commas followed by a space or a closing quote (not "2,000").
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]\"\u201c\u201d\u2014\u2013]|,(?=[\s\"\u201d])|\s-\s")
@@ -60,22 +63,49 @@ class Rule:
     unless: tuple[str, ...] = ()
 
 
-def phrase_pattern(phrase: str) -> str:
-    """A regex for a cue phrase: whole words, any whitespace, ' for U+2019, "…" for 0-3 words."""
-    parts: list[str] = []
-    for word in phrase.replace("...", _GAP).split():
+def _phrase_atoms(phrase: str, fold_case: bool) -> list[str]:
+    """The regex pieces of one cue phrase, in order (see :func:`phrases_pattern`)."""
+    words = phrase.replace("...", _GAP).split()
+    if not words or _GAP in (words[0], words[-1]):
+        raise ValueError(f"phrase {phrase!r}: needs words, and … only between words")
+    atoms = [_HEAD] if words[0][0].isalnum() else []
+    for index, word in enumerate(words):
+        if index and words[index - 1] != _GAP:
+            atoms.append(r"\s+")
         if word == _GAP:
-            parts.append(r"(?:[^\s.,;:!?]+\s+){0,3}")
+            atoms.append(_GAP_PATTERN)
             continue
-        escaped = "".join(f"[{_APOSTROPHES}]" if c in _APOSTROPHES else re.escape(c) for c in word)
-        parts.append(escaped + r"\s+")
-    body = "".join(parts).removesuffix(r"\s+")
-    if not body:
-        raise ValueError("empty phrase")
-    words = phrase.strip()
-    head = r"(?<!\w)" if words[0].isalnum() else ""
-    tail = r"(?!\w)" if words[-1].isalnum() else ""
-    return head + body + tail
+        for char in word.lower() if fold_case else word:
+            atoms.append(f"[{_APOSTROPHES}]" if char in _APOSTROPHES else re.escape(char))
+    if words[-1][-1].isalnum():
+        atoms.append(_TAIL)
+    return atoms
+
+
+def phrases_pattern(phrases: Iterable[str], *, fold_case: bool = True) -> str:
+    """One regex for cue phrases: whole words, any whitespace between them, ' matching U+2019
+    too, and "…" standing for up to three words.
+
+    The phrases are merged into a trie, so the regex costs about as much as one phrase.
+    """
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for atom in _phrase_atoms(phrase, fold_case):
+            node = node.setdefault(atom, {})
+        node[_END] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    # A phrase that goes on is tried before one that ends here, so the longest wins.
+    atoms = sorted((a for a in node if a != _END), key=lambda a: (a == _TAIL, a))
+    branches = [atom + _trie_pattern(node[atom]) for atom in atoms]
+    if not branches:
+        return ""
+    if len(branches) == 1 and _END not in node:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if _END in node else "")
 
 
 def parse_rules(items: Any, where: str, labels: Iterable[str] | None = None) -> tuple[Rule, ...]:
@@ -116,10 +146,14 @@ def _rule(item: Any, number: int, where: str) -> Rule:
     patterns = _strings(item, "patterns", where)
     if not phrases and not patterns:
         raise ConfigError(f"{where}: needs phrases or patterns")
-    flags = 0 if item.get("case_sensitive", False) else re.IGNORECASE
-    sources = [phrase_pattern(p) for p in phrases] + patterns
+    case_sensitive = bool(item.get("case_sensitive", False))
+    flags = 0 if case_sensitive else re.IGNORECASE
     try:
-        regex = re.compile("|".join(f"(?:{s})" for s in sources), flags)
+        sources = [phrases_pattern(phrases, fold_case=not case_sensitive)] if phrases else []
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    try:
+        regex = re.compile("|".join(f"(?:{s})" for s in sources + patterns), flags)
     except re.error as exc:
         bad = next((p for p in patterns if not _compiles(p, flags)), "")
         raise ConfigError(f"{where}: bad pattern {bad!r} ({exc})") from None
@@ -169,26 +203,48 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int) ->
     return left, right
 
 
-def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    first, last = sentence_at(text, start)
-    if last < end:
-        last = max(end, sentence_at(text, end - 1)[1])
-    return min(first, start), last
+class _Sentences:
+    """The sentences of ``text``, segmented one line at a time as cues need them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.lines: dict[int, list[tuple[int, int]]] = {}
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence(s) covering ``[start, end)``."""
+        first = self._at(start)
+        last = first if end <= first[1] else self._at(end - 1)
+        return min(first[0], start), max(last[1], end)
+
+    def _at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(self.newlines, offset)
+        line_start = self.newlines[line - 1] + 1 if line else 0
+        spans = self.lines.get(line_start)
+        if spans is None:
+            line_end = self.newlines[line] if line < len(self.newlines) else len(self.text)
+            pieces = sentences(self.text[line_start:line_end])
+            spans = self.lines[line_start] = [(line_start + s, line_start + e) for s, e in pieces]
+        index = bisect.bisect_right(spans, (offset, len(self.text))) - 1
+        return spans[max(index, 0)] if spans else (offset, offset)
 
 
-def _candidates(text: str, rules: Sequence[Rule]) -> Iterator[tuple[int, int, int]]:
-    """``(start, end, rule index)`` for every cue of every rule, scope applied, vetoes heeded."""
+def _candidates(
+    text: str, rules: Sequence[Rule], region: tuple[int, int]
+) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, rule index)`` for every cue in ``region``, scope applied, vetoes heeded."""
     by_name = {rule.name: rule for rule in rules}
+    sentences_of_text = _Sentences(text)
     for index, rule in enumerate(rules):
         vetoes = [by_name[name].regex for name in rule.unless if name in by_name]
-        for match in rule.regex.finditer(text):
+        for match in rule.regex.finditer(text, *region):
             start, end = match.span()
             if start == end:
                 continue
             if rule.scope == "match" and not vetoes:
                 yield start, end, index
                 continue
-            sentence = _sentence_around(text, start, end)
+            sentence = sentences_of_text.around(start, end)
             clause = clause_around(text, sentence, start, end)
             if any(veto.search(text, *clause) for veto in vetoes):
                 continue
@@ -196,13 +252,25 @@ def _candidates(text: str, rules: Sequence[Rule]) -> Iterator[tuple[int, int, in
             yield *span, index
 
 
-def suggest(text: str, rules: Sequence[Rule]) -> list[Suggestion]:
+def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    last = text.find("\n", max(start, end))
+    return text.rfind("\n", 0, start) + 1, len(text) if last < 0 else last
+
+
+def suggest(
+    text: str, rules: Sequence[Rule], within: tuple[int, int] | None = None
+) -> list[Suggestion]:
     """What ``rules`` propose for ``text``, in text order.
 
     Of candidates with the same label that overlap, the earliest-starting, then longest,
     then the one from the earlier rule is kept; different labels may share a span.
+
+    ``within=(start, end)`` looks only at the lines that range touches (a view asking for
+    what it shows): sentences never cross a line, so the result is what the whole text
+    gives for cues on those lines. Segmenting sentences is the costly part (pysbd).
     """
-    candidates = sorted(_candidates(text, rules), key=lambda c: (c[0], c[0] - c[1], c[2]))
+    region = _whole_lines(text, *within) if within else (0, len(text))
+    candidates = sorted(_candidates(text, rules, region), key=lambda c: (c[0], c[0] - c[1], c[2]))
     reach: dict[str, int] = {}  # per label, the end of the last kept suggestion
     kept: list[Suggestion] = []
     for start, end, index in candidates:
@@ -233,11 +301,15 @@ def pending(
     ]
 
 
-def pending_suggestions(store: Store, doc_id: int, rules: Sequence[Rule]) -> list[Suggestion]:
-    """What the rules still propose for a stored document."""
+def pending_suggestions(
+    store: Store, doc_id: int, rules: Sequence[Rule], within: tuple[int, int] | None = None
+) -> list[Suggestion]:
+    """What the rules still propose for a stored document (see :func:`suggest`)."""
     text = store.document(doc_id).text
     return pending(
-        suggest(text, rules), store.annotations(doc_id), store.rejected_suggestions(doc_id)
+        suggest(text, rules, within),
+        store.annotations(doc_id),
+        store.rejected_suggestions(doc_id),
     )
 
 
