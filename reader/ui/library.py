@@ -1,0 +1,518 @@
+"""The library: a virtual list of documents paged from SQLite, with search, filters and sorts.
+
+:class:`DocumentList` is a Line-API widget: it knows how many rows the view has and asks
+:class:`~reader.core.library_query.LibraryQuery` for pages of them as lines are drawn,
+continuing from the key of a neighbouring page it already holds, so scrolling costs the same
+at row 10 and at row 99,990. Only titles and numbers reach the screen, always sanitised and
+as styled segments, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.events import Key, Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, ProgressBar, Static
+
+from reader.config import Config
+from reader.core.library_query import (
+    SORTS,
+    LibraryQuery,
+    View,
+    row_key,
+    snippet_parts,
+)
+from reader.core.store import STATUSES, DocumentRow, Store
+from reader.core.text import one_line
+
+PAGE_SIZE = 100
+CACHED_PAGES = 32
+SEARCH_DELAY = 0.2  # seconds of quiet typing before the search runs
+
+STATUS_TEXT = {"new": "○ new", "in_progress": "◐ in progress", "done": "● done"}
+SORT_TEXT = {"id": "import order", "title": "title", "date": "date", "annotations": "annotations"}
+# Column widths in cells (the title takes the rest); one space between columns.
+CHARS_WIDTH, NOTES_WIDTH, STATUS_WIDTH = 9, 5, 13
+MIN_TITLE_WIDTH = 8
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def right(text: str, width: int) -> str:
+    return fit(text, width) if cell_len(text) >= width else " " * (width - cell_len(text)) + text
+
+
+NeighbourFn = Callable[[int, int], "int | None"]
+ReadingScreenFactory = Callable[[Store, int, Config, NeighbourFn], Screen[object]]
+
+
+def reading_screen(store: Store, doc_id: int, config: Config, neighbour: NeighbourFn) -> Screen:
+    from reader.ui.reading_screen import ReadingScreen  # loads the reading view on first use
+
+    return ReadingScreen(store, doc_id, config, neighbour=neighbour)
+
+
+class DocumentList(ScrollView, can_focus=True):
+    """All documents of a view, one line each (two while searching: the matching passage)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="library.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="library.up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="library.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="library.page_up"),
+        Binding("home,g", "first", "First", show=False, id="library.first"),
+        Binding("end,G", "last", "Last", show=False, id="library.last"),
+        Binding("enter", "open", "Open", id="library.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "document-list--header",
+        "document-list--cursor",
+        "document-list--number",
+        "document-list--snippet",
+        "document-list--match",
+        "document-list--new",
+        "document-list--in_progress",
+        "document-list--done",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Opened(Message):
+        """The user chose a document."""
+
+        def __init__(self, doc_id: int) -> None:
+            super().__init__()
+            self.doc_id = doc_id
+
+    class Changed(Message):
+        """The view or its row count changed."""
+
+    def __init__(self, library: LibraryQuery, view: View | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.library = library
+        self.view = view or View()
+        self.row_count = 0
+        self._pages: OrderedDict[int, list[DocumentRow]] = OrderedDict()
+
+    # -- data ----------------------------------------------------------------------
+
+    @property
+    def row_height(self) -> int:
+        return 2 if self.view.query.strip() else 1
+
+    def set_view(self, view: View, keep: int | None = None) -> None:
+        """Show ``view``, with the cursor on document ``keep`` if it is in it."""
+        self.view = view
+        self.reload(keep=keep)
+
+    def reload(self, keep: int | None = None) -> None:
+        """Read the view again (documents changed), keeping the cursor on ``keep``."""
+        self._pages.clear()
+        self.row_count = self.library.count(self.view)
+        position = self.library.position(self.view, keep) if keep is not None else None
+        self._resize_virtual()
+        self.cursor = position if position is not None else min(self.cursor, self.last_index)
+        self.refresh()
+        self.post_message(self.Changed())
+
+    @property
+    def last_index(self) -> int:
+        return max(0, self.row_count - 1)
+
+    def row(self, index: int) -> DocumentRow | None:
+        if not 0 <= index < self.row_count:
+            return None
+        number, offset = divmod(index, PAGE_SIZE)
+        page = self._page(number)
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current(self) -> DocumentRow | None:
+        return self.row(self.cursor)
+
+    def _page(self, number: int) -> list[DocumentRow]:
+        if number in self._pages:
+            self._pages.move_to_end(number)
+            return self._pages[number]
+        rows = self._load(number)
+        self._pages[number] = rows
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def _load(self, number: int) -> list[DocumentRow]:
+        """A page from the nearest known key: a neighbour page, either end, or an offset."""
+        start = number * PAGE_SIZE
+        limit = min(PAGE_SIZE, self.row_count - start)
+        if limit <= 0:
+            return []
+        view, sort, count = self.view, self.view.sort, self.row_count
+        before, after = self._pages.get(number - 1), self._pages.get(number + 1)
+        if before:
+            rows = self.library.page(view, row_key(before[-1], sort), limit, expected=count)
+        elif after:
+            key = row_key(after[0], sort)
+            rows = self.library.page(view, key, limit, backward=True, expected=count)
+        elif number == 0:
+            rows = self.library.page(view, None, limit, expected=count)
+        elif start + limit == count:
+            rows = self.library.page(view, None, limit, backward=True, expected=count)
+        else:
+            rows = self.library.rows_at(view, start, limit, expected=count)
+        if view.query.strip():
+            snippets = self.library.snippets(view.query, [r.id for r in rows])
+            rows = [replace(r, snippet=snippets.get(r.id)) for r in rows]
+        return rows
+
+    # -- geometry ------------------------------------------------------------------
+
+    def _resize_virtual(self) -> None:
+        width = self.scrollable_content_region.width
+        self.virtual_size = Size(width, self.row_count * self.row_height + 1)
+
+    def on_resize(self, event: Resize) -> None:
+        self._resize_virtual()
+        self._scroll_to_cursor()
+
+    @property
+    def visible_rows(self) -> int:
+        return max(1, (self.scrollable_content_region.height - 1) // self.row_height)
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.row_height
+        top = self.cursor * height
+        lines = self.scrollable_content_region.height - 1  # below the column headings
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + height > self.scroll_y + lines:
+            self.scroll_to(y=top + height - lines, animate=False, immediate=True)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- actions -------------------------------------------------------------------
+
+    def move_to(self, index: int) -> None:
+        self.cursor = max(0, min(index, self.last_index))
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + self.visible_rows)
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - self.visible_rows)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(self.last_index)
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row.id))
+
+    # -- drawing -------------------------------------------------------------------
+
+    def _columns(self, width: int) -> int:
+        """The title column's width."""
+        return max(MIN_TITLE_WIDTH, width - 1 - (CHARS_WIDTH + NOTES_WIDTH + STATUS_WIDTH + 4))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._header(width)
+        line = int(self.scroll_y) + y - 1
+        index, part = divmod(line, self.row_height)
+        row = self.row(index) if index < self.row_count else None
+        if row is None:
+            return Strip.blank(width, self.rich_style)
+        style = partial(self._style, cursor=index == self.cursor)
+        if part == 0:
+            segments = self._row_segments(row, width, style)
+        else:
+            segments = self._snippet_segments(row, style)
+        return Strip(segments).crop(0, width).extend_cell_length(width, style(None))
+
+    def _style(self, component: str | None, cursor: bool) -> Style:
+        """A component's style (resolved against the list's background), on the cursor row
+        under the cursor's colours."""
+        style = self.get_component_rich_style(component) if component else self.rich_style
+        if cursor:
+            style += self.get_component_rich_style("document-list--cursor")
+        return style
+
+    def _header(self, width: int) -> Strip:
+        style = self._style("document-list--header", cursor=False)
+        text = " ".join(
+            [
+                "",
+                fit("Title", self._columns(width)),
+                right("Chars", CHARS_WIDTH),
+                right("Notes", NOTES_WIDTH),
+                fit("Status", STATUS_WIDTH),
+            ]
+        )
+        return Strip([Segment(text, style)]).crop(0, width).extend_cell_length(width, style)
+
+    def _row_segments(
+        self, row: DocumentRow, width: int, style: Callable[[str | None], Style]
+    ) -> list[Segment]:
+        number = style("document-list--number")
+        status = STATUS_TEXT.get(row.status, one_line(row.status))
+        return [
+            Segment(" " + fit(one_line(row.title), self._columns(width)) + " ", style(None)),
+            Segment(right(f"{row.chars:,}", CHARS_WIDTH) + " ", number),
+            Segment(right(f"{row.annotation_count:,}", NOTES_WIDTH) + " ", number),
+            Segment(fit(status, STATUS_WIDTH), style(f"document-list--{row.status}")),
+        ]
+
+    def _snippet_segments(
+        self, row: DocumentRow, style: Callable[[str | None], Style]
+    ) -> list[Segment]:
+        plain, match = style("document-list--snippet"), style("document-list--match")
+        segments = [Segment("   ", plain)]
+        for text, is_match in snippet_parts(row.snippet or ""):
+            segments.append(Segment(text, match if is_match else plain))
+        return segments
+
+
+class TaskPanel(Static):
+    """What long work is doing: a name and a progress bar (shown only while it runs)."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="task-name", markup=False)
+        yield ProgressBar(id="task-progress", show_eta=False)
+
+    def start(self, name: str, total: float | None) -> None:
+        self.query_one("#task-name", Label).update(Content(one_line(name)))
+        self.query_one(ProgressBar).update(total=total, progress=0)
+        self.display = True
+
+    def advance(self, done: float, total: float | None) -> None:
+        self.query_one(ProgressBar).update(total=total, progress=done)
+
+    def finish(self) -> None:
+        self.display = False
+
+
+class LibraryScreen(Screen[None]):
+    """The document list with its search box, filters, counts and progress."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="library.search"),
+        Binding("f", "cycle_status", "Status", id="library.status_filter"),
+        Binding("l", "cycle_label", "Label", id="library.label_filter"),
+        Binding("o", "cycle_sort", "Sort", id="library.sort"),
+        Binding("r", "reverse", "Reverse", show=False, id="library.reverse"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="library.clear"),
+    ]
+
+    def __init__(self, store: Store, config: Config, *, factory: ReadingScreenFactory) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.library = LibraryQuery(store.conn)
+        self.factory = factory
+        self._search_timer: Timer | None = None
+        self._reading: Screen[object] | None = None
+        self._opened: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="summary", markup=False)
+        yield Input(placeholder="Search titles and text  ( / )", id="search")
+        yield Static(id="view-line", markup=False)
+        yield DocumentList(self.library, id="documents")
+        yield TaskPanel(id="task")
+        yield Footer()
+
+    @property
+    def documents(self) -> DocumentList:
+        return self.query_one(DocumentList)
+
+    def on_mount(self) -> None:
+        self.query_one(TaskPanel).display = False
+        self.documents.reload()
+        self.documents.focus()
+        self.update_summary()
+
+    def on_screen_resume(self) -> None:
+        if self._reading is not None:
+            shown = getattr(self._reading, "doc_id", self._opened)
+            self._reading = None
+            self.refresh_documents(keep=shown if isinstance(shown, int) else self._opened)
+
+    def refresh_documents(self, keep: int | None = None) -> None:
+        """Read counts and rows again (after reading, tagging or importing)."""
+        self.library.forget_search()
+        if keep is None and (current := self.documents.current) is not None:
+            keep = current.id
+        self.documents.reload(keep=keep)
+        self.update_summary()
+
+    # -- header lines --------------------------------------------------------------
+
+    def update_summary(self) -> None:
+        stats = self.library.stats()
+        done, total = stats.by_status["done"], stats.documents
+        share = f" ({100 * done / total:.0f}%)" if total else ""
+        parts: list[str | tuple[str, str]] = [
+            (f"done {done:,}/{total:,}{share}", "bold"),
+            f" · in progress {stats.by_status['in_progress']:,} │",
+        ]
+        for label in self.config.labels:
+            parts.append(" ")
+            parts.append((one_line(label.name), f"{label.color} {label.style}"))
+            parts.append(f" {stats.by_label.get(label.name, 0):,}")
+        self.query_one("#summary", Static).update(Content.assemble(*parts))
+
+    @on(DocumentList.Changed)
+    def update_view_line(self) -> None:
+        view, documents = self.documents.view, self.documents
+        arrow = "↓" if view.descending else "↑"
+        status = STATUS_TEXT[view.status] if view.status else "all"
+        label = one_line(view.label) if view.label else "all"
+        search = f"  ·  search “{one_line(view.query.strip())}”" if view.query.strip() else ""
+        text = (
+            f"{documents.row_count:,} shown  ·  sort: {SORT_TEXT[view.sort]} {arrow}"
+            f"  ·  status: {status}  ·  label: {label}{search}"
+        )
+        self.query_one("#view-line", Static).update(Content(text))
+
+    # -- opening -------------------------------------------------------------------
+
+    @on(DocumentList.Opened)
+    def open_from_list(self, event: DocumentList.Opened) -> None:
+        self.open_document(event.doc_id)
+
+    def open_document(self, doc_id: int) -> None:
+        def neighbour(current: int, step: int) -> int | None:
+            return self.library.neighbour(self.documents.view, current, step)
+
+        self._opened = doc_id
+        self._reading = self.factory(self.store, doc_id, self.config, neighbour)
+        self.app.push_screen(self._reading)
+
+    def show_document(self, doc_id: int) -> None:
+        """Put the cursor on a document when the view holds it."""
+        position = self.library.position(self.documents.view, doc_id)
+        if position is not None:
+            self.documents.move_to(position)
+
+    # -- search, filters, sorts ----------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def search_later(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.search(event.value))
+
+    def search(self, text: str) -> None:
+        self._search_timer = None
+        if text != self.documents.view.query:
+            self.change_view(replace(self.documents.view, query=text), keep_cursor=False)
+
+    @on(Input.Submitted, "#search")
+    def leave_search(self) -> None:
+        """Run the search at once and move to its results."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.search(self.query_one("#search", Input).value)
+        self.documents.focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.key == "down" and isinstance(self.focused, Input):
+            event.stop()
+            self.leave_search()
+
+    def action_clear_search(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.value:
+            box.value = ""
+            self.search("")
+        self.documents.focus()
+
+    def change_view(self, view: View, *, keep_cursor: bool = True) -> None:
+        current = self.documents.current if keep_cursor else None
+        self.documents.set_view(view, keep=current.id if current else None)
+        if not keep_cursor:
+            self.documents.move_to(0)
+
+    def set_status_filter(self, status: str | None) -> None:
+        self.change_view(replace(self.documents.view, status=status))  # type: ignore[arg-type]
+
+    def set_label_filter(self, label: str | None) -> None:
+        self.change_view(replace(self.documents.view, label=label))
+
+    def set_sort(self, sort: str, *, descending: bool | None = None) -> None:
+        view = self.documents.view.sorted_by(sort)  # type: ignore[arg-type]
+        if descending is not None:
+            view = replace(view, descending=descending)
+        self.change_view(view)
+
+    def action_cycle_status(self) -> None:
+        choices: list[str | None] = [None, *STATUSES]
+        now = choices.index(self.documents.view.status)
+        self.set_status_filter(choices[(now + 1) % len(choices)])
+
+    def action_cycle_label(self) -> None:
+        choices: list[str | None] = [None, *(label.name for label in self.config.labels)]
+        current = self.documents.view.label
+        now = choices.index(current) if current in choices else 0
+        self.set_label_filter(choices[(now + 1) % len(choices)])
+
+    def action_cycle_sort(self) -> None:
+        now = SORTS.index(self.documents.view.sort)
+        self.set_sort(SORTS[(now + 1) % len(SORTS)])
+
+    def action_reverse(self) -> None:
+        view = self.documents.view
+        self.change_view(replace(view, descending=not view.descending))
+
+    # -- long work -----------------------------------------------------------------
+
+    @property
+    def task_panel(self) -> TaskPanel:
+        return self.query_one(TaskPanel)
