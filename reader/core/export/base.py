@@ -138,11 +138,16 @@ class Run:
         self.companions: dict[str, bytes] = {}  # file-name suffix -> content, beside the target
         self._on_issue = on_issue
 
-    def misaligned(self, doc: ExportDoc, span: Span, start: int, end: int) -> None:
+    def misaligned(
+        self,
+        doc: ExportDoc,
+        span: Span,
+        start: int,
+        end: int,
+        reason: str = "not on token boundaries",
+    ) -> None:
         self.summary.misaligned += 1
-        self._report(
-            doc, span, "misaligned", f"not on token boundaries, snapped to [{start}, {end})"
-        )
+        self._report(doc, span, "misaligned", f"{reason}; written as [{start}, {end})")
 
     def dropped(self, doc: ExportDoc, span: Span, reason: str) -> None:
         self.summary.dropped += 1
@@ -172,7 +177,6 @@ class Format:
 
     name: str
     description: str
-    extension: str  # of the file it writes ("" for a folder)
     write_file: FileWriter | None = None
     write_folder: FolderWriter | None = None
     orphans: bool = False  # whether orphaned annotations reach the writer

@@ -55,7 +55,6 @@ def _write_per_span(docs: Iterator[ExportDoc], out: BinaryIO) -> None:
 FORMAT = Format(
     name="jsonl",
     description="native JSONL, one document (or span) per line, exact character offsets",
-    extension=".jsonl",
     write_file=write,
     orphans=True,
 )

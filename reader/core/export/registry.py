@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from reader.core.export import jsonl
+from reader.core.export import brat, csv_rows, doccano, hf, jsonl, prodigy, spacy_docbin, w3c
 from reader.core.export.base import Format
 
-FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in (jsonl.FORMAT,)}
+FORMATS: dict[str, Format] = {
+    fmt.name: fmt
+    for fmt in (
+        jsonl.FORMAT,
+        prodigy.FORMAT,
+        doccano.FORMAT,
+        spacy_docbin.FORMAT,
+        hf.FORMAT,
+        brat.FORMAT,
+        w3c.FORMAT,
+        csv_rows.FORMAT,
+    )
+}
