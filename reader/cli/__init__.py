@@ -10,6 +10,7 @@ import click
 
 from reader.cli.common import Context, pass_context
 from reader.cli.corpus_commands import import_command, stats_command
+from reader.cli.export_command import export_command
 from reader.cli.open_command import open_command
 
 
@@ -68,3 +69,4 @@ def config_path_command(obj: Context) -> None:
 main.add_command(open_command)
 main.add_command(import_command)
 main.add_command(stats_command)
+main.add_command(export_command)
