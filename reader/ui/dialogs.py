@@ -63,6 +63,8 @@ class LabelPicker(ModalScreen[str | None]):
     def on_key(self, event: events.Key) -> None:
         label = next((label for label in self.labels if label.key == event.key), None)
         if label is not None:
+            event.stop()
+            event.prevent_default()
             self.dismiss(label.name)
 
     @on(OptionList.OptionSelected)

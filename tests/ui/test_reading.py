@@ -1,0 +1,292 @@
+"""The reading screen driven by the keyboard (and the mouse), checked against rows in SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.core.store import Store
+from reader.ui import clipboard
+from tests.ui.conftest import ReadingHost, doc_id
+
+PHRASE = "sources familiar with the matter"
+
+
+def rows(store: Store) -> list[tuple[int, int, str, str, str | None, bool]]:
+    return [
+        (r[0], r[1], r[2], r[3], r[4], r[5] is None)
+        for r in store.conn.execute(
+            'SELECT start, "end", label, quote, note, deleted_at FROM annotations ORDER BY start'
+        )
+    ]
+
+
+async def press_until(pilot: Pilot[None], key: str, done: Callable[[], bool], limit: int = 80):
+    for _ in range(limit):
+        if done():
+            return
+        await pilot.press(key)
+    assert done(), f"{key} pressed {limit} times"
+
+
+async def select_phrase(pilot: Pilot[None], app: ReadingHost, phrase: str = PHRASE) -> int:
+    """Put the cursor on the phrase word by word, then select it with v and movement keys."""
+    view = app.reading.view
+    start = view.text.index(phrase)
+    await press_until(pilot, "ctrl+right", lambda: view.cursor == start)
+    await pilot.press("v")
+    words = phrase.split()
+    await pilot.press(*["ctrl+right"] * (len(words) - 1), *["right"] * (len(words[-1]) - 1))
+    assert view.selection == (start, start + len(phrase))
+    return start
+
+
+@pytest.fixture
+def drones(store: Store) -> int:
+    return doc_id(store, "drones")
+
+
+async def test_tag_by_keyboard_writes_the_exact_row(store, reading_app, drones) -> None:
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        start = await select_phrase(pilot, app)
+        await pilot.press("1")
+        text = store.document(drones).text
+        assert text[start : start + len(PHRASE)] == PHRASE
+        assert rows(store) == [
+            (start, start + len(PHRASE), "anonymous source", PHRASE, None, True)
+        ]
+        view = app.reading.view
+        assert view.selection is None
+        assert [(h.start, h.end, h.label) for h in view.highlights] == [
+            (start, start + len(PHRASE), "anonymous source")
+        ]
+        status = str(app.reading.query_one("#reading-status").render())
+        assert "anonymous source" in status and "saved" in status
+
+
+async def test_undo_redo_delete_and_reopen(store, reading_app, drones) -> None:
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        start = await select_phrase(pilot, app)
+        await pilot.press("1")
+        await pilot.press("u")
+        assert [r[-1] for r in rows(store)] == [False]  # tombstoned, not live
+        assert app.reading.view.highlights == []
+        await pilot.press("U")
+        assert [r[-1] for r in rows(store)] == [True]
+        assert len(app.reading.view.highlights) == 1
+        # The cursor is back on the tagged passage: x deletes it, u brings it back.
+        assert start <= app.reading.view.cursor < start + len(PHRASE)
+        await pilot.press("x")
+        assert [r[-1] for r in rows(store)] == [False]
+        await pilot.press("u", "escape")
+    assert app.returned == [drones]
+
+    again = reading_app(drones)
+    async with again.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        view = again.reading.view
+        assert [(h.start, h.end) for h in view.highlights] == [(start, start + len(PHRASE))]
+        # Undo history survives reopening: it comes from the actions table.
+        await pilot.press("u")
+        assert view.highlights == []
+        await pilot.press("ctrl+r")
+        assert len(view.highlights) == 1
+
+
+async def test_reopened_highlight_is_painted_in_the_label_colour(store, reading_app, drones):
+    text = store.document(drones).text
+    start = text.index(PHRASE)
+    store.add_annotation(drones, start, start + len(PHRASE), "official statement")
+    app = reading_app(drones)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        view = app.reading.view
+        assert view.wrap is not None
+        row = view.wrap.row_of(start)
+        strip = view.render_line(row - int(view.scroll_y))
+        painted = "".join(
+            seg.text for seg in strip if seg.style and seg.style.bgcolor and seg.style.bold
+        )
+        assert painted == text[start : min(start + len(PHRASE), view.wrap.ends[row])]
+        assert all(
+            seg.style.bgcolor.name == "#56b4e9"
+            for seg in strip
+            if seg.style and seg.style.bold and seg.text.strip()
+        )
+
+
+async def test_change_label_and_edit_note(store, reading_app, drones) -> None:
+    text = store.document(drones).text
+    start = text.index(PHRASE)
+    store.add_annotation(drones, start, start + len(PHRASE), "anonymous source")
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("]")
+        assert app.reading.view.cursor == start
+        await pilot.press("c")
+        await pilot.press("3")  # picks denial, and tags nothing else
+        assert [row[2] for row in rows(store)] == ["denial"]
+        await pilot.press("c")
+        await pilot.press("up", "enter")  # the picker opens on the current label
+        assert rows(store)[0][2] == "official statement"
+        await pilot.press("e")
+        await pilot.press(*"checked twice")
+        await pilot.press("ctrl+s")
+        assert rows(store)[0][4] == "checked twice"
+        await pilot.press("e")
+        await pilot.press("x", "escape")
+        assert rows(store)[0][4] == "checked twice"
+        await pilot.press("u")
+        assert rows(store)[0][4] is None
+
+
+async def test_tag_without_selection_tags_the_word_at_the_cursor(store, reading_app, drones):
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.reading.view
+        target = view.text.index("Ukraine")
+        await press_until(pilot, "ctrl+right", lambda: view.cursor == target)
+        await pilot.press("right", "right", "2")
+        assert rows(store) == [(target, target + 7, "official statement", "Ukraine", None, True)]
+
+
+async def test_word_and_sentence_snaps_extend_when_repeated(store, reading_app, drones):
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.reading.view
+        text = view.text
+        await pilot.press("w")
+        assert view.selection == (0, 3)  # "The"
+        await pilot.press("w")
+        assert view.selection == (0, 10)  # "The United"
+        await pilot.press("escape", "s")
+        first = text.index("matter.") + len("matter.")
+        assert view.selection == (0, first)
+        await pilot.press("s")
+        second = text.index("anonymity.") + len("anonymity.")
+        assert view.selection == (0, second)
+        await pilot.press("escape")
+        assert view.selection is None
+
+
+async def test_jump_between_annotations_and_documents(store, reading_app, drones) -> None:
+    text = store.document(drones).text
+    first, second = text.index("The United States"), text.index(PHRASE)
+    store.add_annotation(drones, second, second + len(PHRASE), "anonymous source")
+    store.add_annotation(drones, first, first + 17, "official statement")
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.reading.view
+        await pilot.press("]")
+        assert view.cursor == second
+        await pilot.press("]")  # nothing further: stays
+        assert view.cursor == second
+        await pilot.press("[")
+        assert view.cursor == first
+        await pilot.press("down", "down")
+        moved_to = view.cursor
+        assert store.neighbour(drones, 1) is None  # the last sample document
+        await pilot.press("n")
+        assert app.reading.doc_id == drones
+        before = store.neighbour(drones, -1)
+        assert before is not None
+        await pilot.press("p")
+        assert app.reading.doc_id == before
+        assert store.document(drones).cursor == moved_to  # saved on leaving
+        await pilot.press("n")
+        assert app.reading.doc_id == drones
+        assert view.cursor == moved_to  # and restored on coming back
+
+
+async def test_custom_neighbour_order(store, reading_app, drones) -> None:
+    other = doc_id(store, "biden")
+    app = reading_app(drones, neighbour=lambda doc, step: other if step > 0 else None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p")
+        assert app.reading.doc_id == drones
+        await pilot.press("n")
+        assert app.reading.doc_id == other
+        assert "Biden" in str(app.reading.query_one("#reading-title").render())
+
+
+async def test_toggle_done(store, reading_app, drones) -> None:
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("d")
+        assert store.document(drones).status == "done"
+        await pilot.press("d")
+        assert store.document(drones).status == "new"
+
+
+async def test_position_is_restored_on_reopening(store, reading_app, drones) -> None:
+    app = reading_app(drones)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.press("pagedown", "pagedown", "down", "right")
+        cursor, top = app.reading.view.cursor, app.reading.view.top
+        assert top > 0
+        await pilot.press("escape")
+    assert (store.document(drones).cursor, store.document(drones).scroll) == (cursor, top)
+    again = reading_app(drones)
+    async with again.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        assert (again.reading.view.cursor, again.reading.view.top) == (cursor, top)
+
+
+async def test_copy_headless_gives_a_notice(store, reading_app, drones, monkeypatch) -> None:
+    def no_clipboard(text: str) -> None:
+        raise clipboard.pyperclip.PyperclipException("no copy/paste mechanism")
+
+    monkeypatch.setattr(clipboard.pyperclip, "copy", no_clipboard)
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("y")  # nothing selected, no annotation: a hint, no copy
+        await pilot.press("w", "y")
+        assert app.clipboard == "The"
+        notices = [n.message for n in app._notifications]
+        assert notices[-1] == (
+            "Sent 3 characters to the terminal's clipboard (no system clipboard found)"
+        )
+        await pilot.press("Y")
+        assert app.clipboard == store.document(drones).text
+
+
+async def test_copy_with_a_system_clipboard(store, reading_app, drones, monkeypatch) -> None:
+    copied: list[str] = []
+    monkeypatch.setattr(clipboard.pyperclip, "copy", copied.append)
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await select_phrase(pilot, app)
+        await pilot.press("1", "y")  # the annotation under the cursor
+        assert copied == [PHRASE]
+        assert [n.message for n in app._notifications][-1] == "Copied 32 characters to the clipboard"
+
+
+async def test_mouse_click_places_the_cursor_and_drag_selects(store, reading_app, drones):
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.reading.view
+        await pilot.click(view, offset=(5, 0))  # padding 1: column 4 of row 0
+        assert view.cursor == 4 and view.selection is None
+        await pilot.mouse_down(view, offset=(5, 1))
+        await pilot.hover(view, offset=(14, 1))
+        await pilot.mouse_up(view, offset=(14, 1))
+        assert view.wrap is not None
+        row_start = view.wrap.starts[1]
+        assert view.selection == (row_start + 4, row_start + 14)
+        await pilot.press("2")
+        assert rows(store)[0][:2] == (row_start + 4, row_start + 14)
+
+
+async def test_annotation_panel_jumps_to_an_annotation(store, reading_app, drones) -> None:
+    text = store.document(drones).text
+    start = text.index(PHRASE)
+    store.add_annotation(drones, start, start + len(PHRASE), "denial")
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("tab", "enter")
+        view = app.reading.view
+        assert view.cursor == start and view.has_focus
