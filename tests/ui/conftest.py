@@ -36,7 +36,11 @@ def doc_id(store: Store, external_id: str) -> int:
 def add_document(store: Store, text: str, *, title: str = "test", fmt: str = "text") -> int:
     """Import one made-up document and return its id."""
     store.import_documents(
-        [NewDocument(external_id=title, title=title, text=text, sha256=sha256_hex(text), format=fmt)]
+        [
+            NewDocument(
+                external_id=title, title=title, text=text, sha256=sha256_hex(text), format=fmt
+            )
+        ]
     )
     row = store.conn.execute("SELECT id FROM documents WHERE external_id = ?", (title,)).fetchone()
     return int(row[0])

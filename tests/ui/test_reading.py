@@ -55,9 +55,7 @@ async def test_tag_by_keyboard_writes_the_exact_row(store, reading_app, drones) 
         await pilot.press("1")
         text = store.document(drones).text
         assert text[start : start + len(PHRASE)] == PHRASE
-        assert rows(store) == [
-            (start, start + len(PHRASE), "anonymous source", PHRASE, None, True)
-        ]
+        assert rows(store) == [(start, start + len(PHRASE), "anonymous source", PHRASE, None, True)]
         view = app.reading.view
         assert view.selection is None
         assert [(h.start, h.end, h.label) for h in view.highlights] == [
@@ -262,7 +260,8 @@ async def test_copy_with_a_system_clipboard(store, reading_app, drones, monkeypa
         await select_phrase(pilot, app)
         await pilot.press("1", "y")  # the annotation under the cursor
         assert copied == [PHRASE]
-        assert [n.message for n in app._notifications][-1] == "Copied 32 characters to the clipboard"
+        notices = [n.message for n in app._notifications]
+        assert notices[-1] == "Copied 32 characters to the clipboard"
 
 
 async def test_mouse_click_places_the_cursor_and_drag_selects(store, reading_app, drones):
