@@ -63,10 +63,10 @@ def read_corpus(paths: Iterable[Path], *, errors: str = "strict") -> ReadResult:
     return result
 
 
-def read_file(path: Path, *, errors: str = "strict") -> list[NewDocument]:
+def read_text(path: Path, *, errors: str = "strict") -> tuple[bytes, str]:
+    """A supported file's bytes and their decoded text, or a CorpusError naming it."""
     name = display_path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
+    if path.suffix.lower() not in SUPPORTED:
         raise CorpusError(f"{name}: unsupported file type (use .txt, .md or .jsonl)")
     try:
         data = path.read_bytes()
@@ -75,11 +75,17 @@ def read_file(path: Path, *, errors: str = "strict") -> list[NewDocument]:
     except OSError as exc:
         raise CorpusError(f"{name}: cannot read ({exc.strerror or exc})") from None
     try:
-        raw = decode(data, errors=errors)
+        return data, decode(data, errors=errors)
     except DecodeError as exc:
         raise CorpusError(f"{name}: {exc}") from None
+
+
+def read_file(path: Path, *, errors: str = "strict") -> list[NewDocument]:
+    name = display_path(path)
+    suffix = path.suffix.lower()
+    data, raw = read_text(path, errors=errors)
     if suffix in JSONL_SUFFIXES:
-        return list(_read_jsonl(path, raw))
+        return [document_from_record(r, path, n, w) for n, w, r in jsonl_records(path, raw)]
     text = normalise(raw)
     if not text.strip():
         raise CorpusError(f"{name}: empty document")
@@ -122,7 +128,8 @@ def parse_jsonl_line(line: str, where: str) -> dict[str, Any]:
     return record
 
 
-def _read_jsonl(path: Path, raw: str) -> Iterator[NewDocument]:
+def jsonl_records(path: Path, raw: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Each non-blank line's number, where-label for messages, and JSON object."""
     name = display_path(path)
     seen = False
     for number, line in enumerate(raw.split("\n"), start=1):
@@ -130,8 +137,7 @@ def _read_jsonl(path: Path, raw: str) -> Iterator[NewDocument]:
             continue
         seen = True
         where = f"{name}: line {number}"
-        record = parse_jsonl_line(line, where)
-        yield document_from_record(record, path, number, where)
+        yield number, where, parse_jsonl_line(line, where)
     if not seen:
         raise CorpusError(f"{name}: empty document")
 
