@@ -7,17 +7,16 @@ from pathlib import Path
 import click
 
 from reader.cli.common import Context, fail, pass_context, warn
-from reader.core.corpus import read_corpus
+from reader.core.interchange import LabelledImportReport, import_corpus
 from reader.core.store import ImportReport, Store, StoreError
 
 
 def import_paths(
     store: Store, paths: list[Path], *, errors: str = "strict"
-) -> tuple[ImportReport, list[str]]:
-    """Read and store ``paths``; returns the report and one line per bad file."""
-    result = read_corpus(paths, errors=errors)
-    report = store.import_documents(result.documents)
-    return report, result.errors
+) -> tuple[LabelledImportReport, list[str]]:
+    """Read and store ``paths`` (labelled JSONL brings its annotations); returns the report
+    and one line per bad file."""
+    return import_corpus(store, paths, errors=errors)
 
 
 def summary(report: ImportReport, bad_files: int) -> str:
@@ -26,6 +25,8 @@ def summary(report: ImportReport, bad_files: int) -> str:
         parts.append(f"{len(report.refused)} refused")
     if bad_files:
         parts.append(f"{bad_files} unreadable")
+    if isinstance(report, LabelledImportReport) and report.annotations_imported:
+        parts.append(f"{report.annotations_imported} annotations")
     return "imported: " + ", ".join(parts)
 
 
