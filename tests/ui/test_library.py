@@ -1,0 +1,328 @@
+"""The library screen driven by the keyboard: moving, opening, search, filters, sorts, palette."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import ComposeResult
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Static
+
+from reader.config import Config
+from reader.core.corpus import read_corpus
+from reader.core.store import NewDocument, Store, sha256_hex
+from reader.ui.app import ReaderApp
+from reader.ui.library import SEARCH_DELAY, DocumentList, LibraryScreen
+
+SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "sample_corpus"
+SIZE = (110, 24)
+
+
+class StandIn(Screen[int]):
+    """Takes the reading screen's place: remembers what it was given; escape returns."""
+
+    BINDINGS = [("escape", "back", "Back")]  # noqa: RUF012
+
+    def __init__(self, store: Store, doc_id: int, config: Config, neighbour: Any) -> None:
+        super().__init__()
+        self.store, self.doc_id, self.neighbour = store, doc_id, neighbour
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"document {self.doc_id}")
+
+    def action_back(self) -> None:
+        self.dismiss(self.doc_id)
+
+
+def sample_db(path: Path) -> Path:
+    with Store(path, annotator="tester") as store:
+        store.import_documents(read_corpus([SAMPLE_CORPUS]).documents)
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return sample_db(tmp_path / "reader.db")
+
+
+@pytest.fixture
+def make_app(db: Path) -> Callable[..., ReaderApp]:
+    def build(**kwargs: Any) -> ReaderApp:
+        return ReaderApp(db, annotator="tester", reading_screen_factory=StandIn, **kwargs)
+
+    return build
+
+
+def titles_by(store: Store, order: str) -> list[tuple[int, str]]:
+    return [(r[0], r[1]) for r in store.conn.execute(f"SELECT id, title FROM documents {order}")]
+
+
+def listed(app: ReaderApp) -> list[int]:
+    documents = app.library.documents
+    return [documents.row(i).id for i in range(documents.row_count)]  # type: ignore[union-attr]
+
+
+def line_text(documents: DocumentList, y: int) -> str:
+    return documents.render_line(y).text
+
+
+async def type_search(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("slash", *[k if k != " " else "space" for k in text])
+    await pilot.pause(SEARCH_DELAY + 0.1)
+
+
+async def test_list_shows_every_document_with_its_columns(make_app, db) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE):
+        documents = app.library.documents
+        assert documents.row_count == 4
+        assert documents.has_focus
+        store = app.store
+        expected = titles_by(store, "ORDER BY id")
+        assert listed(app) == [i for i, _ in expected]
+        header = line_text(documents, 0)
+        assert header.split() == ["Title", "Chars", "Notes", "Status"]
+        first = line_text(documents, 1)
+        doc = store.document(expected[0][0])
+        assert first.startswith(" " + doc.title[:40])
+        assert f"{len(doc.text):,}" in first and first.rstrip().endswith("○ new")
+
+
+async def test_moving_with_j_k_arrows_pages_and_ends(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        documents = app.library.documents
+        await pilot.press("j", "j")
+        assert documents.cursor == 2
+        await pilot.press("k")
+        assert documents.cursor == 1
+        await pilot.press("down", "down", "down", "down")
+        assert documents.cursor == 3  # stops at the last row
+        await pilot.press("up")
+        assert documents.cursor == 2
+        await pilot.press("g")
+        assert documents.cursor == 0
+        await pilot.press("G")
+        assert documents.cursor == 3
+        await pilot.press("home", "pagedown")
+        assert documents.cursor == 3
+        await pilot.press("pageup")
+        assert documents.cursor == 0
+        await pilot.press("end")
+        assert documents.cursor == 3
+
+
+async def test_enter_opens_the_document_and_escape_returns(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "enter")
+        reading = app.screen
+        assert isinstance(reading, StandIn)
+        assert reading.doc_id == listed(app)[1]
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.library.documents.cursor == 1
+
+
+async def test_returning_shows_new_counts_and_status(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        reading = app.screen
+        assert isinstance(reading, StandIn)
+        reading.store.add_annotation(reading.doc_id, 0, 5, "denial")
+        await pilot.press("escape")
+        row = app.library.documents.row(0)
+        assert row is not None and (row.annotation_count, row.status) == (1, "in_progress")
+        assert "◐ in progress" in line_text(app.library.documents, 1)
+        summary = str(app.library.query_one("#summary", Static).render())
+        assert "in progress 1" in summary and "denial 1" in summary
+
+
+async def test_cursor_follows_the_document_last_read(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        reading = app.screen
+        assert isinstance(reading, StandIn)
+        reading.doc_id = listed(app)[2]  # the reader moved on to another document
+        await pilot.press("escape")
+        assert app.library.documents.cursor == 2
+
+
+async def test_neighbour_follows_the_lists_sort_and_filter(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")  # sort by title
+        assert app.library.documents.view.sort == "title"
+        order = [i for i, _ in titles_by(app.store, "ORDER BY title, id")]
+        assert listed(app) == order
+        assert app.library.documents.cursor == order.index(1)  # still on the same document
+        await pilot.press("g", "enter")
+        reading = app.screen
+        assert isinstance(reading, StandIn)
+        assert reading.doc_id == order[0]
+        assert reading.neighbour(order[0], 1) == order[1]
+        assert reading.neighbour(order[1], -1) == order[0]
+        assert reading.neighbour(order[-1], 1) is None
+
+
+async def test_search_as_you_type_shows_matches_with_snippets(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_search(pilot, "familiar with the matt")
+        documents = app.library.documents
+        want = {
+            r[0]
+            for r in app.store.conn.execute(
+                "SELECT id FROM documents WHERE text LIKE '%familiar with the matter%'"
+            )
+        }
+        assert documents.row_count == len(want) >= 1
+        assert set(listed(app)) == want
+        row = documents.row(0)
+        assert row is not None and row.snippet
+        snippet_line = line_text(documents, 2)
+        assert "familiar" in snippet_line and "\ue000" not in snippet_line
+        matched = [s for s in documents.render_line(2) if s.text in ("familiar", "matter")]
+        assert matched and all(s.style and s.style.underline for s in matched)
+        await pilot.press("enter")  # leaves the box for the results
+        assert documents.has_focus
+        await pilot.press("enter")
+        assert isinstance(app.screen, StandIn)
+
+
+async def test_search_with_fts_syntax_characters_does_not_fail(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_search(pilot, '"china AND -russia OR (')
+        assert app.library.documents.row_count >= 1
+        await pilot.press("escape")  # clears the search
+        assert app.library.documents.row_count == 4
+        assert app.library.query_one("#search").value == ""  # type: ignore[attr-defined]
+
+
+async def test_search_with_no_result(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_search(pilot, "xylophone")
+        documents = app.library.documents
+        assert documents.row_count == 0
+        await pilot.press("enter", "enter", "j", "G")  # nothing to open, nothing breaks
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_status_and_label_filters(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ids = listed(app)
+        app.store.set_status(ids[1], "done")
+        app.store.add_annotation(ids[2], 0, 4, "official statement")
+        app.library.refresh_documents()
+        await pilot.press("f")  # new
+        assert listed(app) == [ids[0], ids[3]]
+        await pilot.press("f")  # in progress
+        assert listed(app) == [ids[2]]
+        await pilot.press("f")  # done
+        assert listed(app) == [ids[1]]
+        await pilot.press("f")  # all again
+        assert listed(app) == ids
+        await pilot.press("l")  # anonymous source
+        assert listed(app) == []
+        await pilot.press("l")  # official statement
+        assert listed(app) == [ids[2]]
+        view_line = str(app.library.query_one("#view-line", Static).render())
+        assert "label: official statement" in view_line and "1 shown" in view_line
+
+
+async def test_sorts_and_reverse(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        store = app.store
+        ids = listed(app)
+        store.add_annotations(ids[3], [(0, 3, "denial"), (4, 8, "denial")])
+        store.add_annotation(ids[1], 0, 3, "denial")
+        app.library.refresh_documents()
+        await pilot.press("o")
+        assert listed(app) == [i for i, _ in titles_by(store, "ORDER BY title, id")]
+        await pilot.press("r")
+        assert listed(app) == [i for i, _ in titles_by(store, "ORDER BY title DESC, id DESC")]
+        await pilot.press("o")  # date: newest first
+        order = "ORDER BY updated_at DESC, id DESC"
+        assert listed(app) == [i for i, _ in titles_by(store, order)]
+        await pilot.press("o")  # annotation count: most first
+        assert listed(app)[:2] == [ids[3], ids[1]]
+        await pilot.press("o")
+        assert listed(app) == ids
+
+
+async def test_palette_jumps_to_a_document_by_title(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        target = next(i for i, t in titles_by(app.store, "") if t.startswith("Ministry"))
+        await pilot.press("ctrl+p")
+        await pilot.press(*"ministry grai")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        reading = app.screen
+        assert isinstance(reading, StandIn) and reading.doc_id == target
+        await pilot.press("escape")
+        assert app.library.documents.current.id == target  # type: ignore[union-attr]
+
+
+HOSTILE_TITLE = (
+    "[@click=app.quit]Click[/] [/b] [red]x[/red] \x1b[2J\x1b]0;owned\x07 \u202eevil \x9b"
+)
+
+
+@pytest.fixture
+def hostile_db(tmp_path: Path) -> Path:
+    path = sample_db(tmp_path / "reader.db")
+    text = HOSTILE_TITLE + "\nbody text with [b]markup[/b] and familiar words \x1b]52;c;aGk=\x07"
+    with Store(path) as store:
+        store.import_documents([NewDocument("hostile", HOSTILE_TITLE, text, sha256_hex(text))])
+    return path
+
+
+async def test_hostile_titles_are_shown_literally_and_run_nothing(hostile_db: Path) -> None:
+    app = ReaderApp(hostile_db, reading_screen_factory=StandIn, notices=[HOSTILE_TITLE])
+    async with app.run_test(size=SIZE) as pilot:
+        documents = app.library.documents
+        await pilot.press("G")
+        line = line_text(documents, 5)
+        assert "[@click=app.quit]Click[/] [/b] [red]x[/red]" in line
+        assert not any(c in line for c in "\x1b\x07\u202e\x9b")
+        assert "␛[2J" in line
+        await pilot.click(DocumentList, offset=(5, 5))
+        await type_search(pilot, "familiar")
+        await pilot.press("ctrl+p", *"click")
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        assert app.is_running
+        messages = [n.message for n in app._notifications]
+        assert all("\x1b" not in m and "\u202e" not in m for m in messages)
+    assert app.return_code in (None, 0)
+
+
+def test_library_snapshot(snap_compare, db: Path) -> None:
+    app = ReaderApp(db, annotator="tester", reading_screen_factory=StandIn)
+    assert snap_compare(app, terminal_size=SIZE, press=["j"])
+
+
+def test_library_search_snapshot(snap_compare, db: Path) -> None:
+    app = ReaderApp(db, annotator="tester", reading_screen_factory=StandIn)
+
+    async def search(pilot: Pilot[None]) -> None:
+        await type_search(pilot, "said")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=search)
+
+
+def test_library_light_theme_snapshot(snap_compare, db: Path) -> None:
+    app = ReaderApp(db, config=Config(theme="reader-light"), reading_screen_factory=StandIn)
+    assert snap_compare(app, terminal_size=SIZE, press=["o", "f"])

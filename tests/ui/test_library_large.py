@@ -1,0 +1,66 @@
+"""100,000 documents: the library opens, pages down and jumps to the end (functional, not timed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.core.store import NewDocument, Store
+from reader.ui.app import ReaderApp
+from reader.ui.library import PAGE_SIZE, DocumentList
+
+COUNT = 100_000
+
+
+@pytest.fixture(scope="module")
+def large_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("large") / "reader.db"
+    docs = (
+        NewDocument(f"doc-{i:06d}", f"Document {i:06d}", f"text {i}", f"{i:064x}")
+        for i in range(COUNT)
+    )
+    with Store(path) as store:
+        store.import_documents(docs)
+        store.set_status(COUNT, "done")
+    return path
+
+
+def shown_titles(documents: DocumentList) -> list[str]:
+    height = documents.scrollable_content_region.height
+    lines = [documents.render_line(y).text.split("  ")[0].strip() for y in range(1, height)]
+    return [line for line in lines if line]
+
+
+async def test_library_of_100k_documents_opens_pages_and_jumps(large_db: Path) -> None:
+    app = ReaderApp(large_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        documents = app.library.documents
+        assert documents.row_count == COUNT
+        visible = shown_titles(documents)
+        assert visible[:3] == ["Document 000000", "Document 000001", "Document 000002"]
+        assert len(documents._pages) == 1  # only the first page was read
+
+        await pilot.press("pagedown", "pagedown")
+        rows = documents.visible_rows
+        assert documents.cursor == 2 * rows
+        assert documents.current.title == f"Document {2 * rows:06d}"  # type: ignore[union-attr]
+
+        await pilot.press("G")
+        assert documents.cursor == COUNT - 1
+        assert shown_titles(documents)[-2:] == ["Document 099998", "Document 099999"]
+        assert len(documents._pages) == 2  # the first and the last page, nothing between
+
+        for _ in range(3):  # back up across a page boundary, by keys from the last page
+            await pilot.press("pageup")
+        for i in range(COUNT - 1 - 3 * rows, COUNT - 1 - 3 * rows - 5, -1):
+            assert documents.row(i).title == f"Document {i:06d}"  # type: ignore[union-attr]
+
+        documents.move_to(COUNT // 2 + 17)  # far from any page read so far
+        await pilot.pause()
+        assert documents.current.title == f"Document {COUNT // 2 + 17:06d}"  # type: ignore[union-attr]
+        assert documents.row((COUNT // 2 // PAGE_SIZE) * PAGE_SIZE - 1).id == COUNT // 2  # type: ignore[union-attr]
+
+        await pilot.press("f", "f", "f")  # status: done
+        assert documents.row_count == 1
+        assert shown_titles(documents) == [f"Document {COUNT - 1:06d}"]
