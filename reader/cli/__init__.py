@@ -12,6 +12,7 @@ from reader.cli.common import Context, pass_context
 from reader.cli.corpus_commands import import_command, stats_command
 from reader.cli.export_command import export_command
 from reader.cli.open_command import open_command
+from reader.cli.suggest_commands import serve_command, suggest_command
 
 
 class DefaultGroup(click.Group):
@@ -70,3 +71,5 @@ main.add_command(open_command)
 main.add_command(import_command)
 main.add_command(stats_command)
 main.add_command(export_command)
+main.add_command(suggest_command)
+main.add_command(serve_command)
