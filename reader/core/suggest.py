@@ -8,6 +8,7 @@ from the text alone; :func:`pending` drops those a reader has already tagged or 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
@@ -282,6 +283,19 @@ def suggest(
     return sorted(kept)
 
 
+class _Covered:
+    """Live annotations of one label, asked whether any overlaps a span (in log time)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self.starts = [start for start, _ in spans]
+        self.reach = list(itertools.accumulate((end for _, end in spans), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self.starts, end)  # annotations starting before ``end``
+        return before > 0 and self.reach[before - 1] > start
+
+
 def pending(
     suggestions: Iterable[Suggestion],
     annotations: Iterable[Annotation],
@@ -293,11 +307,12 @@ def pending(
     for annotation in annotations:
         if annotation.deleted_at is None:
             spans.setdefault(annotation.label, []).append((annotation.start, annotation.end))
+    covered = {label: _Covered(label_spans) for label, label_spans in spans.items()}
     return [
         s
         for s in suggestions
         if s.key not in refused
-        and not any(a < s.end and s.start < b for a, b in spans.get(s.label, ()))
+        and not (s.label in covered and covered[s.label].overlaps(s.start, s.end))
     ]
 
 

@@ -312,3 +312,20 @@ def test_pending_drops_rejected_and_same_label_overlaps_only() -> None:
 )  # fmt: skip
 def test_default_rules_on_sentences_they_were_not_tuned_on(sentence: str, labels: set[str]) -> None:
     assert {s.label for s in suggest(sentence, default_rules())} == labels
+
+
+_SPAN = st.tuples(st.integers(0, 40), st.integers(1, 10), st.sampled_from(["a", "b"]))
+
+
+@given(st.lists(_SPAN, max_size=12), st.lists(_SPAN, max_size=12))
+def test_pending_overlap_check_agrees_with_pairwise_comparison(
+    suggested: list[tuple[int, int, str]], annotated: list[tuple[int, int, str]]
+) -> None:
+    suggestions = [Suggestion(s, s + n, label, "r") for s, n, label in suggested]
+    annotations = [annotation(s, s + n, label) for s, n, label in annotated]
+    expected = [
+        s
+        for s in suggestions
+        if not any(a.label == s.label and a.start < s.end and s.start < a.end for a in annotations)
+    ]
+    assert pending(suggestions, annotations, set()) == expected
