@@ -27,7 +27,14 @@ def summary(report: ImportReport, bad_files: int) -> str:
         parts.append(f"{bad_files} unreadable")
     if isinstance(report, LabelledImportReport) and report.annotations_imported:
         parts.append(f"{report.annotations_imported} annotations")
-    return "imported: " + ", ".join(parts)
+    line = "imported: " + ", ".join(parts)
+    moved, orphaned = report.annotations_moved, report.annotations_orphaned
+    if moved or orphaned or report.annotations_unchanged:
+        line += (
+            f"; annotations: {moved} moved, {report.annotations_unchanged} unchanged,"
+            f" {orphaned} orphaned"
+        )
+    return line
 
 
 @click.command("import")

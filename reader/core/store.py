@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 import sqlite_utils
 
+from reader.core.anchoring import relocate
 from reader.core.migrations import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -136,6 +137,10 @@ class ImportReport:
     unchanged: int = 0
     updated: int = 0
     refused: list[str] = field(default_factory=list)  # one line per refused document
+    # annotations of updated documents, re-anchored in the new text
+    annotations_unchanged: int = 0
+    annotations_moved: int = 0
+    annotations_orphaned: int = 0
 
 
 ANNOTATION_COLUMNS = [f.name for f in Annotation.__dataclass_fields__.values()]
@@ -264,9 +269,11 @@ class Store:
     # -- documents -------------------------------------------------------------------
 
     def import_documents(self, docs: Iterable[NewDocument]) -> ImportReport:
-        """Insert new documents, skip identical ones, and refuse to overwrite annotated ones.
+        """Insert new documents, skip identical ones, and update changed ones.
 
-        All of it is one transaction: an error part-way leaves the database as it was.
+        The annotations of a changed document are re-anchored in its new text (see
+        ``reader.core.anchoring``); those that cannot be placed become orphans. All of it is
+        one transaction: an error part-way leaves the database as it was.
         """
         report = ImportReport()
         stamp = now()
@@ -282,12 +289,9 @@ class Store:
                     report.added += 1
                 elif existing[1] == doc.sha256:
                     report.unchanged += 1
-                elif existing[2]:
-                    report.refused.append(
-                        f"{doc.source_path or doc.external_id}: changed since it was imported "
-                        f"and has {existing[2]} annotations; not overwritten"
-                    )
                 else:
+                    if existing[2]:
+                        self._reanchor(existing[0], doc.text, stamp, report)
                     self._replace_document(existing[0], doc, stamp)
                     report.updated += 1
             self._index_documents_from(first_new_id)
@@ -647,6 +651,77 @@ class Store:
                 "SELECT count(*) FROM annotations WHERE deleted_at IS NULL"
             ).fetchone()[0]
         )
+
+    # -- re-anchoring, orphans, merged annotations -----------------------------------
+
+    def _reanchor(self, doc_id: int, new_text: str, stamp: str, report: ImportReport) -> None:
+        """Move a document's live annotations into ``new_text``; the lost become orphans."""
+        old_text = self.document(doc_id).text
+        annotations = self.annotations(doc_id)
+        placements = relocate(old_text, new_text, annotations)
+        for before, placement in zip(annotations, placements, strict=True):
+            changes: dict[str, Any] = {"orphaned": placement is None}
+            if placement is None:
+                report.annotations_orphaned += 1
+            else:
+                start, end = placement.start, placement.end
+                prefix, suffix = context(new_text, start, end)
+                quote = new_text[start:end]
+                changes |= {"start": start, "end": end, "quote": quote}
+                changes |= {"prefix": prefix, "suffix": suffix}
+                same = (start, end, quote) == (before.start, before.end, before.quote)
+                if before.orphaned or not same:
+                    report.annotations_moved += 1
+                else:
+                    report.annotations_unchanged += 1
+            after = Annotation(**(asdict(before) | changes))
+            if after != before:
+                self._put(Annotation(**(asdict(after) | {"updated_at": stamp})))
+
+    def orphans(self, doc_id: int | None = None) -> list[Annotation]:
+        """Live annotations whose passage was lost when their document changed."""
+        where, params = ("", ()) if doc_id is None else (" AND doc_id = ?", (doc_id,))
+        rows = self.conn.execute(
+            f"SELECT {_ANNOTATION_SELECT} FROM annotations"
+            f" WHERE orphaned = 1 AND deleted_at IS NULL{where} ORDER BY doc_id, start, id",
+            params,
+        )
+        return [_annotation(r) for r in rows]
+
+    def place_annotation(self, ann_id: str, start: int, end: int) -> Annotation:
+        """Move an annotation onto ``text[start:end]`` as one undoable action.
+
+        Quote and context are taken from the text, so an orphan placed this way is whole again.
+        """
+        with self.write():
+            before = self.annotation(ann_id)
+            if before.deleted_at is not None:
+                raise StoreError(f"annotation {ann_id} is deleted")
+            text = self.document(before.doc_id).text
+            if not 0 <= start < end <= len(text):
+                raise StoreError(f"span [{start}, {end}) is outside the document (0..{len(text)})")
+            prefix, suffix = context(text, start, end)
+            changes = {"start": start, "end": end, "quote": text[start:end], "prefix": prefix}
+            changes |= {"suffix": suffix, "orphaned": False, "updated_at": now()}
+            after = Annotation(**(asdict(before) | changes))
+            self._put(after)
+            self._log(before.doc_id, "place", [before], [after])
+        return after
+
+    def replace_orphan(self, ann_id: str, start: int, end: int) -> Annotation:
+        """Re-place an orphan on the passage the user selected (undoable)."""
+        if not self.annotation(ann_id).orphaned:
+            raise StoreError(f"annotation {ann_id} is not an orphan")
+        return self.place_annotation(ann_id, start, end)
+
+    def put_annotations(self, annotations: Iterable[Annotation]) -> None:
+        """Write annotation states exactly as given, replacing same ids (used by merge).
+
+        Not an undoable action: like ``import_annotations`` it brings in work done elsewhere.
+        """
+        with self.write():
+            for annotation in annotations:
+                self._put(annotation)
 
     # -- suggestions -----------------------------------------------------------------
 
