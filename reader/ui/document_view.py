@@ -96,10 +96,14 @@ class Wrap:
         before = [0, *accumulate(widths)]  # cells before each character
         row, size = 0, len(line)
         while before[size] - before[row] > self.width:
-            # The longest run of characters that fits (zero-width marks stay with their base).
+            # The longest run of characters that fits.
             cut = max(row + 1, bisect_right(before, before[row] + self.width, row, size + 1) - 1)
             space = line.rfind(" ", row, cut)
             cut = space + 1 if space > row else cut
+            while cut < size and not widths[cut]:  # a mark stays with the character it marks
+                cut += 1
+            if cut >= size:
+                break
             self._row(base + row, base + cut)
             row = cut
         self._row(base + row, base + size)
