@@ -22,7 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.events import Key, Resize
+from textual.events import Click, Key, Resize
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -250,6 +250,16 @@ class DocumentList(ScrollView, can_focus=True):
         row = self.current
         if row is not None:
             self.post_message(self.Opened(row.id))
+
+    def on_click(self, event: Click) -> None:
+        """A click selects a row; a double click opens it."""
+        if event.y < 1:
+            return
+        index = (int(self.scroll_y) + event.y - 1) // self.row_height
+        if index < self.row_count:
+            self.move_to(index)
+            if event.chain == 2:
+                self.action_open()
 
     # -- drawing -------------------------------------------------------------------
 

@@ -209,3 +209,15 @@ async def test_prompt_escape_cancels(db: Path) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
         assert not app.workers
+
+
+def test_stats_snapshot(snap_compare, db: Path) -> None:
+    async def show_stats(pilot) -> None:
+        app = pilot.app
+        ids = app.store.document_ids()
+        app.store.add_annotations(ids[0], [(0, 3, "denial"), (4, 9, "anonymous source")])
+        app.store.set_status(ids[1], "done")
+        app.action_show_stats()
+        await pilot.pause()
+
+    assert snap_compare(app_on(db), terminal_size=SIZE, run_before=show_stats)

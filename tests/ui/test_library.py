@@ -116,6 +116,16 @@ async def test_moving_with_j_k_arrows_pages_and_ends(make_app) -> None:
         assert documents.cursor == 3
 
 
+async def test_click_selects_and_double_click_opens(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click(DocumentList, offset=(10, 3))  # below the headings: the third row
+        assert app.library.documents.cursor == 2
+        await pilot.double_click(DocumentList, offset=(10, 2))
+        reading = app.screen
+        assert isinstance(reading, StandIn) and reading.doc_id == listed(app)[1]
+
+
 async def test_enter_opens_the_document_and_escape_returns(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -326,3 +336,22 @@ def test_library_search_snapshot(snap_compare, db: Path) -> None:
 def test_library_light_theme_snapshot(snap_compare, db: Path) -> None:
     app = ReaderApp(db, config=Config(theme="reader-light"), reading_screen_factory=StandIn)
     assert snap_compare(app, terminal_size=SIZE, press=["o", "f"])
+
+
+async def test_with_the_reading_screen_next_follows_the_list(db: Path) -> None:
+    from reader.ui.reading_screen import ReadingScreen
+
+    app = ReaderApp(db, annotator="tester")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o", "r", "g")  # titles, Z to A
+        order = [i for i, _ in titles_by(app.store, "ORDER BY title DESC, id DESC")]
+        await pilot.press("enter")
+        reading = app.screen
+        assert isinstance(reading, ReadingScreen) and reading.doc_id == order[0]
+        await pilot.press("n")
+        assert reading.doc_id == order[1]
+        await pilot.press("d", "escape")  # mark it done, back to the list
+        assert isinstance(app.screen, LibraryScreen)
+        documents = app.library.documents
+        assert documents.cursor == 1
+        assert documents.current is not None and documents.current.status == "done"
