@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from reader.cli.common import Context, fail, pass_context
+from reader.cli.common import Context, fail, pass_context, warn
 from reader.config import ConfigError
 from reader.core.store import Store, StoreError
 from reader.core.suggest import LabelScore, Rule, pending_suggestions, rules_from_config, total
@@ -18,6 +18,7 @@ from reader.core.suggest import rule_scores as score_rules
 from reader.core.text import one_line
 
 EXCERPT_CHARS = 80
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -131,15 +132,22 @@ def app_command(obj: Context) -> str:
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port."
 )
+@click.option(
+    "--public-url", help="The URL browsers use, when it is not http://HOST:PORT (a proxy)."
+)
 @pass_context
-def serve_command(obj: Context, host: str, port: int) -> None:
+def serve_command(obj: Context, host: str, port: int, public_url: str | None) -> None:
     """Serve the app in a web browser (needs the `serve` extra: textual-serve).
 
-    Each browser tab runs its own app on the same database; stop with Ctrl+C.
+    Each browser tab runs its own app on the same database; stop with Ctrl+C. There is no
+    login: anyone who can reach the port can read and change the database.
     """
     try:
         from textual_serve.server import Server
     except ImportError:
         fail("reader serve needs textual-serve: pip install 'attribution-reader[serve]'")
+    if host not in LOCAL_HOSTS:
+        warn(f"serving on {host}: anyone who can reach port {port} can edit the database")
     obj.open_store().close()  # create or migrate the database before any app opens it
-    Server(app_command(obj), host=host, port=port, title="reader").serve()
+    server = Server(app_command(obj), host=host, port=port, title="reader", public_url=public_url)
+    server.serve()

@@ -6,6 +6,7 @@ import json
 import shlex
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner, Result
@@ -146,3 +147,32 @@ def test_serve_without_textual_serve_says_how_to_get_it(
     assert result.stderr == (
         "error: reader serve needs textual-serve: pip install 'attribution-reader[serve]'\n"
     )
+
+
+class FakeServer:
+    made: ClassVar[list[dict[str, object]]] = []
+
+    def __init__(self, command: str, **options: object) -> None:
+        self.made.append({"command": command, **options})
+
+    def serve(self) -> None:
+        self.made.append({"served": True})
+
+
+def test_serve_hands_the_app_command_and_address_to_textual_serve(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server_module = pytest.importorskip("textual_serve.server")
+    monkeypatch.setattr(server_module, "Server", FakeServer)
+    FakeServer.made = []
+    result = run(db, "serve", "--port", "8123")
+    assert (result.exit_code, result.stderr) == (0, "")
+    command = f"{shlex.quote(sys.executable)} -m reader --db {shlex.quote(str(db))}"
+    options = {"host": "127.0.0.1", "port": 8123, "title": "reader", "public_url": None}
+    assert FakeServer.made == [{"command": command, **options}, {"served": True}]
+    result = run(db, "serve", "--host", "0.0.0.0", "--public-url", "https://r.example")
+    assert (
+        result.stderr
+        == "warning: serving on 0.0.0.0: anyone who can reach port 8000 can edit the database\n"
+    )
+    assert FakeServer.made[2]["public_url"] == "https://r.example"
