@@ -348,6 +348,8 @@ class TaskPanel(Static):
 class LibraryScreen(Screen[None]):
     """The document list with its search box, filters, counts and progress."""
 
+    AUTO_FOCUS = "DocumentList"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="library.search"),
         Binding("f", "cycle_status", "Status", id="library.status_filter"),
@@ -382,7 +384,6 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(TaskPanel).display = False
         self.documents.reload()
-        self.documents.focus()
         self.update_summary()
 
     def on_screen_resume(self) -> None:
