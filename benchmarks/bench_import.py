@@ -51,6 +51,8 @@ def real_import(corpus: str, db: str) -> dict[str, Any]:
 
 def raw_insert_all(corpus: str, db: str) -> dict[str, Any]:
     """The same rows through ``sqlite_utils`` ``insert_all``, prepared before the clock starts."""
+    import sqlite_utils
+
     from reader.core.store import Store, now, sha256_hex
 
     stamp = now()
@@ -75,7 +77,7 @@ def raw_insert_all(corpus: str, db: str) -> dict[str, Any]:
     with Store(_fresh_db(Path(db))) as store:  # same schema, indexes and pragmas
         start = time.perf_counter()
         with store.write():
-            store.db["documents"].insert_all(rows)  # type: ignore[union-attr]
+            sqlite_utils.Database(store.conn)["documents"].insert_all(rows)  # type: ignore[union-attr]
         seconds = time.perf_counter() - start
     return {"seconds": seconds, "docs": len(rows)}
 
