@@ -13,6 +13,7 @@ from reader.cli.corpus_commands import import_command, stats_command
 from reader.cli.export_command import export_command
 from reader.cli.open_command import open_command
 from reader.cli.suggest_commands import serve_command, suggest_command
+from reader.cli.team_commands import agree_command, merge_command
 
 
 class DefaultGroup(click.Group):
@@ -73,3 +74,5 @@ main.add_command(stats_command)
 main.add_command(export_command)
 main.add_command(suggest_command)
 main.add_command(serve_command)
+main.add_command(merge_command)
+main.add_command(agree_command)

@@ -243,7 +243,7 @@ def unitized_alpha(disagreements: Iterable[tuple[float, float]]) -> float | None
 # -- putting it together -------------------------------------------------------------
 
 
-def agreement(docs: Mapping[Hashable, DocumentSpans], annotators: Sequence[str]) -> Agreement:
+def agreement(docs: Mapping[int, DocumentSpans], annotators: Sequence[str]) -> Agreement:
     """Every pair of ``annotators`` compared, and the mean of each number over the pairs."""
     names = sorted(set(annotators))
     pairs = [compare(docs, a, b) for a, b in itertools.combinations(names, 2)]
@@ -254,8 +254,8 @@ def agreement(docs: Mapping[Hashable, DocumentSpans], annotators: Sequence[str])
     return Agreement(names, pairs, average)
 
 
-def compare(docs: Mapping[Hashable, DocumentSpans], a: str, b: str) -> PairAgreement:
-    ordered = [docs[key] for key in sorted(docs, key=str)]
+def compare(docs: Mapping[int, DocumentSpans], a: str, b: str) -> PairAgreement:
+    ordered = [docs[key] for key in sorted(docs)]
     shared = [d for d in ordered if d.spans.get(a) and d.spans.get(b)]
     labels = sorted({s.label for d in shared for s in [*d.spans[a], *d.spans[b]]})
     by_label = {}
