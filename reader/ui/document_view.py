@@ -372,7 +372,8 @@ class DocumentView(ScrollView, can_focus=True):
         if self.mark is None:
             return None
         start, last = sorted((self.mark, self.cursor))
-        return start, min(last + 1, len(self.text))
+        end = self._step_char(last, 1) if self._wrap is not None else last + 1
+        return start, min(max(end, last + 1), len(self.text))
 
     @property
     def top(self) -> int:
