@@ -16,7 +16,8 @@ Parsed = dict[str, tuple[str, Spans]]
 
 
 def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """JSON Lines are split on "\n" only: U+2028 and U+0085 may stand raw inside strings."""
+    return [json.loads(line) for line in path.read_bytes().decode("utf-8").split("\n") if line]
 
 
 def native(path: Path) -> Parsed:
