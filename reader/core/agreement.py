@@ -326,6 +326,56 @@ def _mean(scores: list[Scores]) -> Scores:
     return Scores(documents=round(fmean(s.documents for s in scores)), **means)
 
 
+# -- disagreements, for adjudication -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of overlapping spans (any label, any annotator) and each annotator's share."""
+
+    start: int
+    end: int
+    versions: dict[str, tuple[Span, ...]]  # empty for an annotator with no span here
+
+    @property
+    def agreed(self) -> bool:
+        return len({frozenset(v) for v in self.versions.values()}) == 1
+
+
+def passages(spans: Mapping[str, Sequence[Span]]) -> list[Passage]:
+    """The passages of one document, in text order."""
+    ordered = sorted((span, name) for name, group in spans.items() for span in group)
+    groups: list[list[tuple[Span, str]]] = []
+    reach = -1
+    for span, name in ordered:
+        if groups and span.start < reach:
+            groups[-1].append((span, name))
+            reach = max(reach, span.end)
+        else:
+            groups.append([(span, name)])
+            reach = span.end
+    return [
+        Passage(
+            group[0][0].start,
+            max(span.end for span, _ in group),
+            {name: tuple(s for s, n in group if n == name) for name in sorted(spans)},
+        )
+        for group in groups
+    ]
+
+
+def disagreeing_documents(
+    docs: Mapping[int, DocumentSpans], annotators: Sequence[str]
+) -> list[int]:
+    """Ids of documents that two or more of ``annotators`` annotated differently."""
+    found = []
+    for doc_id in sorted(docs):
+        spans = {n: docs[doc_id].spans[n] for n in annotators if docs[doc_id].spans.get(n)}
+        if len(spans) >= 2 and not all(p.agreed for p in passages(spans)):
+            found.append(doc_id)
+    return found
+
+
 def spans_from_store(store: Store) -> dict[int, DocumentSpans]:
     """Each annotated document's live, placed spans by annotator (orphans have no place)."""
     rows = store.conn.execute(

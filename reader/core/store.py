@@ -795,3 +795,26 @@ class Store:
     ) -> Callable[[Sequence[dict[str, Any] | None], Sequence[dict[str, Any] | None]], None]:
         """How undo/redo puts back the states an action of ``kind`` logged."""
         return self._apply_rejections if kind == "reject" else self._apply
+
+    # -- adjudication ----------------------------------------------------------------
+
+    def replace_annotations(
+        self,
+        doc_id: int,
+        remove: Sequence[str],
+        add: Iterable[tuple[int, int, str]],
+        *,
+        origin: str = "manual",
+    ) -> list[Annotation]:
+        """Delete the ``remove`` ids and tag the ``add`` spans as one undoable action."""
+        with self.write():
+            stamp = now()
+            removed = [self.annotation(ann_id) for ann_id in remove]
+            deleted = [Annotation(**(asdict(a) | {"deleted_at": stamp})) for a in removed]
+            for annotation in deleted:
+                self._put(annotation)
+            created = [self._new_annotation(doc_id, s, e, lab, origin=origin) for s, e, lab in add]
+            if removed or created:
+                before: list[Annotation | None] = [*removed, *[None] * len(created)]
+                self._log(doc_id, "replace", before, [*deleted, *created])
+        return created

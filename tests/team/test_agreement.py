@@ -13,9 +13,11 @@ from reader.core.agreement import (
     agreement,
     coincidences,
     compare,
+    disagreeing_documents,
     exact_matches,
     nominal_alpha,
     overlap_matches,
+    passages,
     spans_from_store,
     unitized_alpha,
     unitized_disagreement,
@@ -151,3 +153,26 @@ def test_spans_from_a_merged_store(tmp_path: Path, alice_db: Path, bob_db: Path)
     statement = pair.by_label["official statement"]
     assert (statement.overlap_precision, statement.overlap_recall) == (None, 0.0)
     assert 0 < overall.alpha_u < 1 and 0 < overall.alpha_chars < 1
+
+
+def test_passages_group_overlapping_spans_of_everyone() -> None:
+    spans = {
+        "a": [Span(0, 5, "X"), Span(20, 30, "Y")],
+        "b": [Span(3, 8, "X"), Span(20, 30, "Y")],
+        "c": [Span(7, 10, "Z")],
+    }
+    found = passages(spans)
+    assert [(p.start, p.end, p.agreed) for p in found] == [(0, 10, False), (20, 30, False)]
+    assert found[0].versions == {
+        "a": (Span(0, 5, "X"),),
+        "b": (Span(3, 8, "X"),),
+        "c": (Span(7, 10, "Z"),),
+    }
+    assert found[1].versions["c"] == ()
+    assert passages({"a": spans["a"], "b": [Span(20, 30, "Y"), Span(0, 5, "X")]})[0].agreed
+    docs = {
+        1: DocumentSpans(40, {"a": spans["a"], "b": spans["a"]}),
+        2: DocumentSpans(40, {"a": spans["a"], "b": spans["b"]}),
+        3: DocumentSpans(40, {"a": spans["a"]}),
+    }
+    assert disagreeing_documents(docs, ["a", "b"]) == [2]
