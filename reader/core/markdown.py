@@ -287,7 +287,10 @@ class _Builder:
             elif kind == "code_inline":
                 start = self.length
                 self.skip(token.markup, end)
-                self.text(token.content, end)
+                if self.source.startswith(token.content, self.cursor):
+                    self.copy(self.cursor, self.cursor + len(token.content))
+                else:  # line breaks became spaces, or a space at each end was dropped
+                    self.align(token.content, end)
                 self.skip(token.markup, end)
                 self.style(start, "code")
             elif kind in ("em_open", "strong_open", "link_open"):
