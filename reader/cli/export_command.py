@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import BinaryIO
 
 import click
+import orjson
 
 from reader.cli.common import Context, fail, pass_context
 from reader.core.export import FORMATS, ExportError, Filters, SpanIssue, export
@@ -20,10 +22,33 @@ FORMAT_HELP = "\n".join(f"{name}: {fmt.description}" for name, fmt in FORMATS.it
 
 Report = Callable[[str], None]
 Progress = Callable[[int, int], None]
+SHOWN_ISSUES = 20
+
+
+class IssueLog:
+    """Spans that were snapped or dropped: every one to ``--issues FILE`` (JSONL) when given,
+    else the first few as warnings and a count of the rest."""
+
+    def __init__(self, say: Report, file: BinaryIO | None) -> None:
+        self.say = say
+        self.file = file
+        self.count = 0
+
+    def __call__(self, issue: SpanIssue) -> None:
+        self.count += 1
+        if self.file is not None:
+            self.file.write(orjson.dumps(asdict(issue), option=orjson.OPT_APPEND_NEWLINE))
+        elif self.count <= SHOWN_ISSUES:
+            self.say(f"warning: {one_line(str(issue))}")
+
+    def close(self) -> None:
+        if self.file is None and self.count > SHOWN_ISSUES:
+            more = self.count - SHOWN_ISSUES
+            self.say(f"warning: {more} more spans changed; --issues FILE lists every one")
 
 
 @contextmanager
-def _feedback() -> Iterator[tuple[Report, Progress | None]]:
+def feedback() -> Iterator[tuple[Report, Progress | None]]:
     """Where to say things (stderr) and a progress bar when stderr is a terminal."""
     if not sys.stderr.isatty():
         yield (lambda line: click.echo(line, err=True)), None
@@ -79,6 +104,12 @@ def _feedback() -> Iterator[tuple[Report, Progress | None]]:
 @click.option(
     "--doc", "doc_ids", multiple=True, help="Only the document with this id (repeatable)."
 )
+@click.option(
+    "--issues",
+    "issues_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every snapped or dropped span here (JSONL) instead of the first 20 to stderr.",
+)
 @pass_context
 def export_command(
     obj: Context,
@@ -89,20 +120,24 @@ def export_command(
     annotators: tuple[str, ...],
     statuses: tuple[str, ...],
     doc_ids: tuple[str, ...],
+    issues_path: Path | None,
 ) -> None:
     """Export documents and their spans as training data.
 
-    A summary goes to stderr, with one line per span that had to be snapped to token
-    boundaries or could not be written. Files are replaced atomically.
+    A summary goes to stderr, after a warning per span that had to be snapped to token
+    boundaries or could not be written (the first 20; --issues FILE keeps them all).
+    Files are replaced atomically.
     """
     filters = Filters(labels, annotators, statuses, doc_ids)
     target: Path | BinaryIO = Path(output) if output != "-" else sys.stdout.buffer
     try:
-        with obj.open_store(create=False) as store, _feedback() as (say, progress):
-
-            def report(issue: SpanIssue) -> None:
-                say(f"warning: {one_line(str(issue))}")
-
+        with (
+            obj.open_store(create=False) as store,
+            feedback() as (say, progress),
+            ExitStack() as files,
+        ):
+            issues_file = files.enter_context(issues_path.open("wb")) if issues_path else None
+            report = IssueLog(say, issues_file)
             summary = export(
                 store,
                 format_name,
@@ -112,7 +147,8 @@ def export_command(
                 progress=progress,
                 on_issue=report,
             )
-            for path in summary.files:
+            report.close()
+            for path in [*summary.files, *([str(issues_path)] if issues_path else [])]:
                 say(f"wrote {one_line(path)}")
             say(one_line(summary.line()))
     except BrokenPipeError:  # the reader of stdout went away (e.g. `| head`)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import sys
 from pathlib import Path
 
@@ -9,7 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reader.cli import main
-from reader.core.store import Store
+from reader.cli.export_command import feedback
+from reader.core.store import NewDocument, Store, sha256_hex
 
 EXPECTED = Path(__file__).parent / "expected"
 SUMMARY = "exported 3 documents, 7 spans, 1 orphaned, 0 misaligned, 0 dropped as jsonl to"
@@ -125,3 +128,66 @@ def test_import_of_a_native_export_brings_the_annotations(corpus: Store, tmp_pat
     assert result.stdout == "imported: 3 added, 0 unchanged, 0 updated, 8 annotations\n"
     again = run("--db", fresh, "export")
     assert again.stdout_bytes == exported.read_bytes()
+
+
+@pytest.fixture
+def ragged(tmp_path: Path) -> Path:
+    """A database whose 25 spans all cut words in half."""
+    text = "word " * 30
+    with Store(tmp_path / "ragged.db", annotator="me") as store:
+        store.import_documents([NewDocument("r", "R", text, sha256_hex(text))])
+        store.add_annotations(1, [(i * 5 + 1, i * 5 + 3, "x") for i in range(25)])
+        return store.path
+
+
+def test_only_the_first_twenty_issues_go_to_stderr(ragged: Path, tmp_path: Path) -> None:
+    result = run("--db", str(ragged), "export", "-f", "prodigy", "-o", str(tmp_path / "p.jsonl"))
+    lines = result.stderr.splitlines()
+    assert len(lines) == 22
+    assert lines[0].startswith("warning: document 'r', span ")
+    assert lines[0].endswith(" [1, 3) 'x': not on token boundaries; written as [0, 4)")
+    assert lines[20] == "warning: 5 more spans changed; --issues FILE lists every one"
+    assert lines[21].startswith("exported 1 documents, 25 spans, 25 misaligned, 0 dropped")
+
+
+def test_issues_file_lists_every_issue_as_jsonl(ragged: Path, tmp_path: Path) -> None:
+    issues = tmp_path / "issues.jsonl"
+    result = run(
+        "--db",
+        str(ragged),
+        "export",
+        "-f",
+        "hf",
+        "-o",
+        str(tmp_path / "h.jsonl"),
+        "--issues",
+        str(issues),
+    )
+    assert result.exit_code == 0
+    assert not result.stderr.startswith("warning")
+    assert f"wrote {issues}\n" in result.stderr
+    records = [json.loads(line) for line in issues.read_text().splitlines()]
+    assert len(records) == 25
+    assert {r["problem"] for r in records} == {"misaligned"}
+    assert (records[24]["start"], records[24]["end"], records[24]["doc_id"]) == (121, 123, "r")
+
+
+def test_terminalfeedback_has_a_bar_and_prints_text_literally(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with feedback() as (say, progress):
+        assert progress is not None
+        progress(1, 2)
+        say("warning: document '[red]x[/red]' [@click=app.quit]")
+    assert "warning: document '[red]x[/red]' [@click=app.quit]" in screen.getvalue()
+
+
+def test_a_pipe_gets_no_bar() -> None:
+    with feedback() as (_, progress):
+        assert progress is None
