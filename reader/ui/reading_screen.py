@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import sqlite3
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -19,19 +20,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.config import Config
 from reader.core import segment
 from reader.core.markdown import Rendered, render_markdown, render_plain
-from reader.core.store import Annotation, Document, Store, StoreError
+from reader.core.store import Annotation, Document, Status, Store, StoreError
 from reader.core.text import one_line
 from reader.ui import clipboard
 from reader.ui.dialogs import LabelPicker, NoteEditor, excerpt, label_prompt
 from reader.ui.document_view import DocumentView, Highlight, label_style
 
 POSITION_SAVE_SECONDS = 2.0
+# The panel is rebuilt after a pause in editing: its cost grows with the annotation count,
+# while the highlight in the text shows at once.
+PANEL_DELAY_SECONDS = 0.25
 _ANNOTATION = Binding.Group("Annot.")
 _DOCUMENT = Binding.Group("Doc")
 _TAG = Binding.Group("Tag", compact=True)
@@ -72,9 +77,11 @@ class ReadingScreen(Screen[int]):
         self.neighbour = neighbour or store.neighbour
         self.document: Document | None = None
         self.rendered: Rendered = render_plain("")
-        self.annotations: dict[str, Annotation] = {}
+        self.annotations: dict[str, Annotation] = {}  # the live ones, by id
+        self._shown: dict[str, Highlight] = {}  # those placed in the shown text
         self._line_starts: list[int] = [0]
         self._option_index: dict[str, int] = {}
+        self._panel_timer: Timer | None = None
         self._saved_at: str | None = None
         self._last_action = ""
         self._position_dirty = False
@@ -142,7 +149,7 @@ class ReadingScreen(Screen[int]):
         self.view.load(
             text,
             self.rendered.styles,
-            self._highlights(),
+            self._shown.values(),
             cursor=self._to_view(document.cursor),
             top=self._to_view(document.scroll),
         )
@@ -195,42 +202,52 @@ class ReadingScreen(Screen[int]):
     # -- annotations ------------------------------------------------------------------
 
     def _load_annotations(self) -> None:
-        found = self.store.annotations(self.doc_id)
-        self.annotations = {annotation.id: annotation for annotation in found}
+        self.annotations, self._shown = {}, {}
+        self._take(self.store.annotations(self.doc_id))
 
-    def _highlights(self) -> list[Highlight]:
-        shown = []
-        for annotation in self.annotations.values():
-            if annotation.orphaned:
+    def _take(self, annotations: Iterable[Annotation]) -> None:
+        """Record the current state of these annotations (deleted ones leave)."""
+        for annotation in annotations:
+            self.annotations.pop(annotation.id, None)
+            self._shown.pop(annotation.id, None)
+            if annotation.deleted_at is not None:
                 continue
-            span = self.rendered.rendered_span(annotation.start, annotation.end)
-            if span is not None and span[0] < span[1]:
-                shown.append(Highlight(span[0], span[1], annotation.label, annotation.id))
-        return shown
+            self.annotations[annotation.id] = annotation
+            start, end = self.rendered.rendered_span(annotation.start, annotation.end)
+            if not annotation.orphaned and start < end:
+                self._shown[annotation.id] = Highlight(start, end, annotation.label, annotation.id)
 
-    def _after_write(self, done: str, cursor: int | None = None) -> None:
+    def _after_write(
+        self, done: str, changed: Iterable[Annotation], cursor: int | None = None
+    ) -> None:
         """Show what a store write changed: highlights, panel, status."""
-        self.document = self.store.document(self.doc_id)
-        self._load_annotations()
-        self.view.set_highlights(self._highlights())
+        count = len(self.annotations)
+        self._take(changed)
+        if self.document is not None and len(self.annotations) != count:
+            # The store starts a new document's progress with its first annotation.
+            status = "in_progress" if self.document.status == "new" else self.document.status
+            self.document = replace(
+                self.document, status=status, annotation_count=len(self.annotations)
+            )
+        self.view.set_highlights(self._shown.values())
         if cursor is not None:
             self.view.move_to(cursor)
         self._saved_at = datetime.now().strftime("%H:%M:%S")
         self._last_action = done
-        self._refresh_panel()
+        self._refresh_panel_soon()
         self._refresh_status()
 
     def _failed(self, error: Exception) -> None:
         self.notify(one_line(str(error)), title="Not saved", severity="error", markup=False)
 
-    def _write(self, done: str, change: Callable[[], object]) -> bool:
-        """Run one store write and show its result; a failure is reported, never raised."""
+    def _write(self, done: str, change: Callable[[], Annotation]) -> bool:
+        """Run one store write of an annotation and show it; a failure is reported, not raised."""
         try:
-            change()
+            changed = change()
         except (StoreError, sqlite3.Error) as exc:
             self._failed(exc)
             return False
-        self._after_write(done)
+        self._after_write(done, [changed])
         return True
 
     def _target_span(self) -> tuple[int, int] | None:
@@ -292,10 +309,11 @@ class ReadingScreen(Screen[int]):
         if action is None:
             self.notify(f"Nothing to {direction}")
             return
-        touched = next((a for a in (*action.after, *action.before) if a is not None), None)
-        where = self._to_view(int(touched["start"])) if touched else None
+        states = [state for state in (*action.after, *action.before) if state is not None]
+        where = self._to_view(int(states[0]["start"])) if states else None
+        changed = [self.store.annotation(i) for i in dict.fromkeys(str(a["id"]) for a in states)]
         verb = {"add": "tag", "delete": "delete", "update": "change"}.get(action.kind, action.kind)
-        self._after_write(f"{direction}: {verb}", where)
+        self._after_write(f"{direction}: {verb}", changed, where)
 
     def action_change_label(self) -> None:
         annotation = self._annotation_at_cursor()
@@ -342,14 +360,16 @@ class ReadingScreen(Screen[int]):
     def action_toggle_done(self) -> None:
         if self.document is None:
             return
+        status: Status = "done"
         if self.document.status == "done":
-            status = "in_progress" if self.document.annotation_count else "new"
-        else:
-            status = "done"
-        self._write(
-            "marked done" if status == "done" else "marked not done",
-            lambda: self.store.set_status(self.doc_id, status),  # type: ignore[arg-type]
-        )
+            status = "in_progress" if self.annotations else "new"
+        try:
+            self.store.set_status(self.doc_id, status)
+        except (StoreError, sqlite3.Error) as exc:
+            self._failed(exc)
+            return
+        self.document = replace(self.document, status=status)
+        self._after_write("marked done" if status == "done" else "marked not done", [])
 
     def action_copy(self) -> None:
         view = self.view
@@ -368,9 +388,15 @@ class ReadingScreen(Screen[int]):
 
     # -- panel and status -------------------------------------------------------------
 
+    def _refresh_panel_soon(self) -> None:
+        if self._panel_timer is not None:
+            self._panel_timer.stop()
+        self._panel_timer = self.set_timer(PANEL_DELAY_SECONDS, self._refresh_panel)
+
     def _refresh_panel(self) -> None:
+        self._panel_timer = None
         panel = self.query_one("#reading-annotations", OptionList)
-        shown = {h.id: h for h in self.view.highlights}
+        shown = self._shown
         options = []
         for annotation in sorted(
             self.annotations.values(), key=lambda a: (a.start, a.end, a.created_at)
@@ -398,9 +424,9 @@ class ReadingScreen(Screen[int]):
 
     @on(OptionList.OptionSelected, "#reading-annotations")
     def jump_to_annotation(self, event: OptionList.OptionSelected) -> None:
-        found = [h for h in self.view.highlights if h.id == event.option.id]
-        if found:
-            self.view.move_to(found[0].start)
+        highlight = self._shown.get(event.option.id or "")
+        if highlight is not None:
+            self.view.move_to(highlight.start)
             self.view.focus()
 
     @on(DocumentView.Moved)
@@ -408,9 +434,10 @@ class ReadingScreen(Screen[int]):
         self._position_dirty = True
         self._refresh_status()
         found = self.view.highlights_at(self.view.cursor)
-        if found and found[0].id in self._option_index:
-            panel = self.query_one("#reading-annotations", OptionList)
-            panel.highlighted = self._option_index[found[0].id]
+        index = self._option_index.get(found[0].id) if found else None
+        panel = self.query_one("#reading-annotations", OptionList)
+        if index is not None and index < panel.option_count:
+            panel.highlighted = index
 
     def _refresh_status(self) -> None:
         if self.document is None:
@@ -436,4 +463,4 @@ class ReadingScreen(Screen[int]):
             status.append(f"  │ {one_line(self._last_action)}", "italic")
         if self._saved_at:
             status.append(f"  │ ✓ saved {self._saved_at}", "dim")
-        self.query_one("#reading-status", Static).update(status)
+        self.query_one("#reading-status", Static).update(status, layout=False)
