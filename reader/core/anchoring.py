@@ -138,11 +138,31 @@ def _scored(text: str, anchor: Anchor, start: int, end: int, errors: int, hint: 
 
 
 def match_score(text: str, anchor: Anchor, start: int, end: int, hint: int) -> float:
-    """How well ``text[start:end]`` matches the anchor, on the scale of :class:`Placement`."""
-    errors = edit_distances(anchor.quote, text[start:end], anywhere=False)[-1] if end > start else 0
-    return _scored(
-        text, anchor, start, end, errors if end > start else len(anchor.quote), hint
-    ).score
+    """How well ``text[start:end]`` matches the anchor as an approximate match (0 when its
+    edges cut a word or take in white space where the quote's edges did not)."""
+    if end <= start or not (_start_fits(text, start, anchor) and _end_fits(text, end, anchor)):
+        return 0.0
+    errors = edit_distances(anchor.quote, text[start:end], anywhere=False)[-1]
+    return _scored(text, anchor, start, end, errors, hint).score
+
+
+def _start_fits(text: str, start: int, anchor: Anchor) -> bool:
+    """An approximate match starts like the quote did: not in white space or mid-word."""
+    if anchor.quote[0].isspace():
+        return True
+    if start < len(text) and text[start].isspace():
+        return False
+    cuts = 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum()
+    return not cuts or (anchor.prefix[-1:].isalnum() and anchor.quote[0].isalnum())
+
+
+def _end_fits(text: str, end: int, anchor: Anchor) -> bool:
+    if anchor.quote[-1].isspace():
+        return True
+    if end > 0 and text[end - 1].isspace():
+        return False
+    cuts = 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    return not cuts or (anchor.quote[-1].isalnum() and anchor.suffix[:1].isalnum())
 
 
 def _combine(quote: float, prefix: float, suffix: float, position: float) -> float:
@@ -159,17 +179,21 @@ def _refine(text: str, anchor: Anchor, start: int, end: int, errors: int, hint: 
     """The best scoring span with boundaries near an approximate match with ``errors``.
 
     Equally close matches of the quote differ at their edges; the context, measured right
-    next to each boundary, tells which edges are the passage's.
+    next to each boundary, tells which edges are the passage's. Edges that cut a word or
+    take in white space where the quote's did not are never chosen.
     """
     radius = min(len(anchor.quote) // 2 + errors + 1, MAX_RADIUS)
-    ends = range(max(start + 1, end - radius), min(len(text), end + radius) + 1)
+    last = min(len(text), end + radius)
+    ends = [e for e in range(max(start + 1, end - radius), last + 1) if _end_fits(text, e, anchor)]
     suffix_scores = {e: _suffix_similarity(text, e, anchor.suffix) for e in ends}
     best = Placement(start, end, -1.0)
     lowest = max(0, min(start, end - len(anchor.quote)) - radius)
     for s in range(lowest, min(start + radius, end - 1) + 1):
+        if not _start_fits(text, s, anchor):
+            continue
         prefix_score = _prefix_similarity(text, s, anchor.prefix)
         position_score = 1.0 - abs(s - hint) / max(len(text), 1)
-        distances = edit_distances(anchor.quote, text[s : ends[-1]], anywhere=False)
+        distances = edit_distances(anchor.quote, text[s:last], anywhere=False)
         for e in ends:
             if e > s:
                 quote_score = 1.0 - distances[e - s - 1] / len(anchor.quote)
