@@ -10,10 +10,11 @@ from pathlib import Path
 
 import export_readers as readers
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from reader.core.export import FORMATS, SpanIssue, export
+from reader.core.interchange import import_corpus
 from reader.core.store import NewDocument, Store, sha256_hex
 from reader.core.text import normalise
 from reader.core.tokens import tokenize
@@ -160,3 +161,17 @@ def test_hf_keeps_non_overlapping_snapped_spans_and_reports_the_rest(
 def test_every_format_has_a_property_test() -> None:
     covered = {"jsonl", "doccano", "w3c", "csv", "brat", "prodigy", "spacy", "hf"}
     assert set(FORMATS) == covered
+
+
+@given(docs=documents())
+def test_native_export_import_export_is_byte_identical(docs: list[tuple[str, list[Span]]]) -> None:
+    docs = [(text, spans) for text, spans in docs if text.strip()]
+    assume(docs)
+    with tempfile.TemporaryDirectory() as folder, stored(docs) as store:
+        first, second = Path(folder) / "first.jsonl", Path(folder) / "second.jsonl"
+        export(store, "jsonl", first)
+        with Store(":memory:", annotator="other") as fresh:
+            report, problems = import_corpus(fresh, [first])
+            assert problems == [] and report.added == len(docs)
+            export(fresh, "jsonl", second)
+        assert second.read_bytes() == first.read_bytes()
