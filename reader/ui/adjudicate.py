@@ -292,6 +292,7 @@ class AdjudicationScreen(Screen[None]):
         out = Text("  " + one_line(labels) + "\n", style="dim")
         low = max(0, min([passage.start, *(s.start for s in spans)]) - CONTEXT)
         high = min(len(self.text), max([passage.end, *(s.end for s in spans)]) + CONTEXT)
+        low, high = _word_start(self.text, low + 1, -1), _word_end(self.text, high - 1, 1)
         excerpt = Text(("… " if low else "") + one_line(self.text[low:high]))
         shift = 2 if low else 0
         for span in spans:
