@@ -122,6 +122,21 @@ class ReadingScreen(Screen[int]):
     def on_mount(self) -> None:
         self._open(self.doc_id)
         self.set_interval(POSITION_SAVE_SECONDS, self._save_position_if_moved)
+        self._warn_about_clashing_label_keys()
+
+    def _warn_about_clashing_label_keys(self) -> None:
+        """A label key that a reading key already uses would never tag: say so once."""
+        taken = {key for key, _ in self.view._bindings} | {
+            key for key, binding in self._bindings if not binding.action.startswith("tag(")
+        }
+        for key, binding in self._bindings:
+            if binding.action.startswith("tag(") and key in taken:
+                self.notify(
+                    f"Label key {key!r} of {one_line(binding.description)!r} is also a reading "
+                    "key; give the label another key in the config",
+                    severity="warning",
+                    markup=False,
+                )
 
     def on_unmount(self) -> None:
         self._save_position()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from textual.pilot import Pilot
 
+from reader.config import parse_config
 from reader.core.store import Store
 from reader.ui import clipboard
 from tests.ui.conftest import ReadingHost, doc_id
@@ -289,3 +290,22 @@ async def test_annotation_panel_jumps_to_an_annotation(store, reading_app, drone
         await pilot.press("tab", "enter")
         view = app.reading.view
         assert view.cursor == start and view.has_focus
+
+
+async def test_custom_labels_keymap_and_clashing_keys(store, reading_app, drones) -> None:
+    config = parse_config(
+        {
+            "labels": [
+                {"name": "claim", "key": "k", "color": "#009E73"},
+                {"name": "quote", "key": "q"},
+            ]
+        }
+    )
+    app = reading_app(drones, config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.set_keymap({"reading.select": "m"})
+        await pilot.press("m", "right", "right", "q")
+        assert rows(store) == [(0, 3, "quote", "The", None, True)]
+        notices = [n.message for n in app._notifications]
+        assert any("Label key 'k' of 'claim' is also a reading key" in n for n in notices)
+        assert "claim" in str(app.reading.query_one("#reading-legend").render())
