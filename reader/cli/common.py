@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -11,7 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from reader.config import Config, ConfigError, default_config_path, default_db_path, load_config
-from reader.core.store import Store, StoreError
+from reader.core.store import Store, StoreError, database_problem
 from reader.core.text import one_line
 
 
@@ -47,7 +49,22 @@ class Context:
             fail(str(exc))
 
 
-pass_context: Callable[..., Any] = click.make_pass_decorator(Context)
+_pass_obj = click.make_pass_decorator(Context)
+
+
+def pass_context(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Pass the Context; a store failure anywhere in the command becomes one line and exit 1."""
+
+    @functools.wraps(command)
+    def run(obj: Context, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(obj, *args, **kwargs)
+        except StoreError as exc:
+            fail(str(exc))
+        except sqlite3.DatabaseError as exc:
+            fail(str(database_problem(obj.db_file, exc)))
+
+    return _pass_obj(run)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

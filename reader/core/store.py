@@ -12,9 +12,10 @@ import getpass
 import hashlib
 import shutil
 import sqlite3
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,24 @@ Status = Literal["new", "in_progress", "done"]
 
 class StoreError(Exception):
     """A store problem a user can act on; the message is one line."""
+
+
+def database_problem(path: Path, exc: sqlite3.Error) -> StoreError:
+    """A one-line StoreError for an SQLite error on ``path``, saying what the user can do."""
+    reason = str(exc)
+    if "readonly" in reason:
+        return StoreError(f"{path}: the database is read-only; nothing was saved")
+    if "not a database" in reason:
+        return StoreError(f"{path}: not a usable SQLite database ({reason})")
+    if "malformed" in reason:
+        return StoreError(f"{path}: the database is damaged ({reason}); restore it from a backup")
+    if "full" in reason or "I/O" in reason:
+        return StoreError(f"{path}: cannot write the database ({reason}); nothing was saved")
+    if "locked" in reason or "busy" in reason:
+        return StoreError(f"{path}: the database stayed busy ({reason}); try again")
+    if "unable to open" in reason:
+        return StoreError(f"{path}: cannot open or create the database file ({reason})")
+    return StoreError(f"{path}: {reason}")
 
 
 def now() -> str:
@@ -175,20 +194,39 @@ class Store:
         self.annotator = annotator or default_annotator()
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such database")
-        if self.path.parent and not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create its folder ({exc.strerror})") from None
+        # A database in a folder we may not write (no -shm can be made) opens read-only.
+        self.read_only = False
+        try:
+            self.conn = self._connect(str(self.path), uri=False)
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc):
+                raise database_problem(self.path, exc) from None
+            self.read_only = True
+            location = urllib.parse.quote(str(self.path.resolve()))
+            self.conn = self._connect(f"file:{location}?mode=ro&immutable=1", uri=True)
+        except sqlite3.DatabaseError as exc:
+            raise database_problem(self.path, exc) from None
+        self.db = sqlite_utils.Database(self.conn)
+        self.wal = self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        self._migrate()
+
+    def _connect(self, location: str, *, uri: bool) -> sqlite3.Connection:
+        conn = sqlite3.connect(location, uri=uri, isolation_level=None, timeout=30.0)
+        try:
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA foreign_keys = ON")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn)
-        self.wal = mode == "wal"
-        self._migrate()
+            if not uri:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA user_version").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     # -- connection and transactions -------------------------------------------------
 
@@ -203,32 +241,52 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken with ``BEGIN IMMEDIATE`` so it never deadlocks."""
+        """One write transaction, taken with ``BEGIN IMMEDIATE`` so it never deadlocks.
+
+        It commits or leaves nothing behind; SQLite failures (read-only, disk full, damaged
+        file) become a one-line StoreError.
+        """
         if self.conn.in_transaction:  # nested: part of the outer transaction
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.read_only:
+            raise StoreError(f"{self.path}: the database is read-only; nothing was saved")
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+                raise
+            raise database_problem(self.path, exc) from None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):  # a damaged file may refuse even this
+                self.conn.execute("ROLLBACK")
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: every query inside sees the same state of the database."""
-        self.conn.execute("BEGIN")
         try:
-            yield self.conn
-        finally:
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            except BaseException:
+                self._rollback()
+                raise
             self.conn.execute("COMMIT")
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+                raise
+            raise database_problem(self.path, exc) from None
 
     def _migrate(self) -> None:
-        try:
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: schema version {version} is newer than this reader "
@@ -237,7 +295,14 @@ class Store:
         if version == SCHEMA_VERSION:
             return
         if version > 0:
-            self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"))
+            backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+            try:
+                self.backup(backup)
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreError(
+                    f"{self.path}: cannot back it up to {backup.name} before migrating ({exc});"
+                    " nothing was changed"
+                ) from None
         for number in range(version, SCHEMA_VERSION):
             script = MIGRATIONS[number]
             try:
@@ -257,8 +322,11 @@ class Store:
         dest = sqlite3.connect(tmp)
         try:
             self.conn.backup(dest)
-        finally:
+        except BaseException:
             dest.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        dest.close()
         shutil.move(tmp, target)
         return target
 
