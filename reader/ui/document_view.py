@@ -276,7 +276,7 @@ class DocumentView(ScrollView, can_focus=True):
             Binding(
                 ",".join((key, *extra)),
                 f"move({unit!r}, {step})",
-                text,
+                text.capitalize(),
                 False,
                 id=f"reading.{name}",
             )
