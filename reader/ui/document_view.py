@@ -283,7 +283,13 @@ class DocumentView(ScrollView, can_focus=True):
             for name, key, extra, unit, step, text in _MOVES
         ),
         *(
-            Binding(f"shift+{key}", f"move({unit!r}, {step}, True)", f"Extend {text}", False)
+            Binding(
+                f"shift+{key}",
+                f"move({unit!r}, {step}, True)",
+                f"Extend {text}",
+                False,
+                id=f"reading.extend_{name}",
+            )
             for name, key, _, unit, step, text in _MOVES
         ),
         Binding("v", "toggle_select", "Select", id="reading.select"),
