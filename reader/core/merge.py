@@ -12,6 +12,7 @@ text, and becomes an orphan (keeping its quote) if its passage is not there.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -41,13 +42,55 @@ def merge_databases(target: Store, sources: list[Path]) -> MergeReport:
             report.conflicts.append(f"{path}: is the output database; skipped")
             continue
         with Store(path, create=False) as source, target.write():
+            documents = _TargetDocuments(target)
             for doc_id in source.document_ids():
-                _merge_document(target, source, source.document(doc_id), report)
+                _merge_document(documents, source, source.document(doc_id), report)
     return report
 
 
-def _merge_document(target: Store, source: Store, doc: Document, report: MergeReport) -> None:
-    target_id, target_text = _match(target, doc, report)
+class _TargetDocuments:
+    """The target's documents by content hash and by external id (no texts held)."""
+
+    def __init__(self, target: Store) -> None:
+        self.target = target
+        self.by_sha: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.by_external_id: dict[str, int] = {}
+        rows = target.conn.execute("SELECT id, external_id, sha256 FROM documents ORDER BY id")
+        for doc_id, external_id, sha in rows:
+            self._remember(doc_id, external_id, sha)
+
+    def _remember(self, doc_id: int, external_id: str, sha: str) -> None:
+        self.by_sha[sha].append((external_id, doc_id))
+        self.by_external_id[external_id] = doc_id
+
+    def match(self, doc: Document, report: MergeReport) -> tuple[int, str]:
+        """The target's id and text for ``doc``, adding the document when it is new."""
+        same_content = self.by_sha.get(doc.sha256, [])  # the same external id first
+        same_content = sorted(same_content, key=lambda known: known[0] != doc.external_id)
+        doc_id = same_content[0][1] if same_content else self.by_external_id.get(doc.external_id)
+        if doc_id is not None:
+            report.documents_matched += 1
+            same = self.target.conn.execute(
+                "SELECT text = ? FROM documents WHERE id = ?", (doc.text, doc_id)
+            ).fetchone()[0]
+            return doc_id, doc.text if same else self.target.document(doc_id).text
+        fields = ("external_id", "title", "text", "sha256", "source_path", "format", "meta")
+        self.target.import_documents([NewDocument(**{f: getattr(doc, f) for f in fields})])
+        report.documents_added += 1
+        new_id = int(
+            self.target.conn.execute(
+                "SELECT id FROM documents WHERE external_id = ?", (doc.external_id,)
+            ).fetchone()[0]
+        )
+        self._remember(new_id, doc.external_id, doc.sha256)
+        return new_id, doc.text
+
+
+def _merge_document(
+    documents: _TargetDocuments, source: Store, doc: Document, report: MergeReport
+) -> None:
+    target = documents.target
+    target_id, target_text = documents.match(doc, report)
     incoming = source.annotations(doc.id, include_deleted=True)
     if target_text != doc.text:
         incoming = _reanchored(doc, target_text, incoming, report)
@@ -58,30 +101,6 @@ def _merge_document(target: Store, source: Store, doc: Document, report: MergeRe
     for annotation in incoming:
         theirs = Annotation(**(asdict(annotation) | {"doc_id": target_id}))
         _merge_annotation(target, theirs, source.path, report)
-
-
-def _match(target: Store, doc: Document, report: MergeReport) -> tuple[int, str]:
-    """The target's id and text for ``doc``, adding it when it is new."""
-    row = (
-        target.conn.execute(
-            "SELECT id, text FROM documents WHERE sha256 = ? ORDER BY external_id = ? DESC, id"
-            " LIMIT 1",
-            (doc.sha256, doc.external_id),
-        ).fetchone()
-        or target.conn.execute(
-            "SELECT id, text FROM documents WHERE external_id = ?", (doc.external_id,)
-        ).fetchone()
-    )
-    if row is not None:
-        report.documents_matched += 1
-        return int(row[0]), str(row[1])
-    fields = ("external_id", "title", "text", "sha256", "source_path", "format", "meta")
-    target.import_documents([NewDocument(**{name: getattr(doc, name) for name in fields})])
-    report.documents_added += 1
-    new_id = target.conn.execute(
-        "SELECT id FROM documents WHERE external_id = ?", (doc.external_id,)
-    ).fetchone()[0]
-    return int(new_id), doc.text
 
 
 def _reanchored(
