@@ -78,5 +78,10 @@ CREATE TABLE rejected_suggestions (
 );
 """
 
-MIGRATIONS: list[str] = [_V1_INITIAL]
+# The library sorts by date with keyset paging on (updated_at, id).
+_V2_DATE_INDEX = """
+CREATE INDEX documents_updated ON documents(updated_at, id);
+"""
+
+MIGRATIONS: list[str] = [_V1_INITIAL, _V2_DATE_INDEX]
 SCHEMA_VERSION = len(MIGRATIONS)

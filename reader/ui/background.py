@@ -98,8 +98,7 @@ def import_path(store: Store, progress: Progress, path: Path) -> Outcome:
 
 
 def rebuild_index(store: Store, progress: Progress) -> Outcome:
-    with store.write() as conn:
-        conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
+    store.rebuild_search_index()
     return Outcome("search index rebuilt")
 
 

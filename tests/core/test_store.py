@@ -177,13 +177,19 @@ def test_import_annotations_keeps_ids_and_is_idempotent(store: Store, tmp_path: 
     assert other.document(1).annotation_count == 1
 
 
-def test_changed_annotated_document_is_refused(store: Store) -> None:
-    store.add_annotation(1, 0, 9, "official statement")
-    report = store.import_documents([new_doc(text="Rewritten.")])
-    assert report.updated == 0
-    assert len(report.refused) == 1
-    assert "/corpus/a.txt" in report.refused[0]
-    assert store.document(1).text == TEXT
+def test_changed_annotated_document_moves_or_orphans_its_annotations(store: Store) -> None:
+    quote = "speaking on condition of anonymity"
+    kept = store.add_annotation(1, *span_of(quote), "anonymous source")
+    lost = store.add_annotation(1, *span_of("Officials said"), "official statement")
+    edited = "Breaking. " + TEXT.replace("Officials said", "Reports claimed")
+    report = store.import_documents([new_doc(text=edited)])
+    assert (report.updated, report.annotations_moved, report.annotations_orphaned) == (1, 1, 1)
+    moved = store.annotation(kept.id)
+    assert (moved.start, moved.end) == (kept.start + 11, kept.end + 11)
+    assert edited[moved.start : moved.end] == moved.quote == quote
+    assert not moved.orphaned
+    orphan = store.annotation(lost.id)
+    assert orphan.orphaned and orphan.quote == "Officials said"
 
 
 def test_positions_and_status(store: Store) -> None:
@@ -195,21 +201,49 @@ def test_positions_and_status(store: Store) -> None:
         store.set_status(1, "finished")  # type: ignore[arg-type]
 
 
-def test_migrates_from_empty_and_backs_up_older_schema(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def make_old_database(path: Path, version: int) -> None:
+    """A database at schema ``version``, holding one document when it has tables."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(migrations.MIGRATIONS[:version], start=1):
+        conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+    if version:
+        conn.execute(
+            "INSERT INTO documents (external_id, title, sha256, text, created_at, updated_at)"
+            " VALUES ('old', 'Old', 'x', 'Old text.', 't', 't')"
+        )
+    conn.close()
+
+
+@pytest.mark.parametrize("version", range(migrations.SCHEMA_VERSION))
+def test_migrates_forward_from_every_older_schema(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "m.db"
+    make_old_database(path, version)
+    store = Store(path)
+    assert store.schema_version == migrations.SCHEMA_VERSION
+    indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"documents_updated", "annotations_doc", "documents_fts"} <= indexes
+    backup = tmp_path / f"m.db.v{version}.bak"
+    if version:
+        assert store.document(1).text == "Old text."
+        old = sqlite3.connect(backup)
+        assert old.execute("PRAGMA user_version").fetchone()[0] == version
+        assert old.execute("SELECT text FROM documents").fetchall() == [("Old text.",)]
+    else:
+        assert not backup.exists()
+
+
+def test_a_new_migration_runs_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "m.db"
     Store(path).close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+    latest = migrations.SCHEMA_VERSION
     extra = "ALTER TABLE documents ADD COLUMN language TEXT;"
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, extra])
-    monkeypatch.setattr("reader.core.store.MIGRATIONS", [*migrations.MIGRATIONS])
-    monkeypatch.setattr("reader.core.store.SCHEMA_VERSION", 2)
+    monkeypatch.setattr("reader.core.store.MIGRATIONS", [*migrations.MIGRATIONS, extra])
+    monkeypatch.setattr("reader.core.store.SCHEMA_VERSION", latest + 1)
     migrated = Store(path)
-    assert migrated.schema_version == 2
+    assert migrated.schema_version == latest + 1
     assert "language" in migrated.db["documents"].columns_dict
-    backup = tmp_path / "m.db.v1.bak"
-    assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == 1
+    migrated.close()
+    assert Store(path).schema_version == latest + 1  # no second run: it would fail
 
 
 def test_failed_migration_leaves_the_database_as_it_was(
@@ -217,13 +251,14 @@ def test_failed_migration_leaves_the_database_as_it_was(
 ) -> None:
     path = tmp_path / "m.db"
     Store(path).close()
+    latest = migrations.SCHEMA_VERSION
     broken = "ALTER TABLE documents ADD COLUMN x TEXT; ALTER TABLE nowhere ADD COLUMN y TEXT;"
     monkeypatch.setattr("reader.core.store.MIGRATIONS", [*migrations.MIGRATIONS, broken])
-    monkeypatch.setattr("reader.core.store.SCHEMA_VERSION", 2)
-    with pytest.raises(StoreError, match="migration to schema 2 failed"):
+    monkeypatch.setattr("reader.core.store.SCHEMA_VERSION", latest + 1)
+    with pytest.raises(StoreError, match=f"migration to schema {latest + 1} failed"):
         Store(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == latest
     assert "x" not in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
 
 
