@@ -713,6 +713,11 @@ class Store:
         )
         return {label: n for label, n in rows}
 
+    def rebuild_search_index(self) -> None:
+        """Rebuild the full-text index from the documents table."""
+        with self.write() as conn:
+            conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
+
     def annotation_total(self) -> int:
         return int(
             self.conn.execute(
