@@ -97,6 +97,3 @@ class Alignment:
         if first > last:
             return None
         return first, last
-
-    def char_span(self, first: int, last: int) -> tuple[int, int]:
-        return self._starts[first], self._ends[last]

@@ -111,7 +111,6 @@ class ExportSummary:
     dropped: int = 0
     orphaned: int = 0  # orphaned spans written (native JSONL only)
     files: list[str] = field(default_factory=list)  # files written beside the target
-    seconds: float = 0.0
 
     def line(self) -> str:
         parts = [f"{self.documents} documents", f"{self.spans} spans"]

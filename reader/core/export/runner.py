@@ -7,7 +7,6 @@ thread with a ``Store`` opened in that thread.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -53,7 +52,6 @@ def export(
         raise ExportError("one line per span (--per span) is a jsonl option")
     if fmt.needs_path and not isinstance(target, Path):
         raise ExportError(f"{format} writes more than one file; give a path with -o")
-    started = time.perf_counter()
     name = str(target) if isinstance(target, Path) else "-"
     summary = ExportSummary(format=format, target=name)
     with store.snapshot() as conn:
@@ -76,7 +74,6 @@ def export(
                     staging.file(companion).write(content)
                     summary.files.append(str(companion))
     summary.spans -= summary.dropped
-    summary.seconds = time.perf_counter() - started
     return summary
 
 
