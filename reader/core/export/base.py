@@ -51,7 +51,6 @@ class Orphan(Span):
 class ExportDoc:
     """One document with its selected spans, which the store hands over as JSON arrays."""
 
-    id: int
     external_id: str
     title: str
     text: str

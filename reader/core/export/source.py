@@ -98,12 +98,12 @@ class Source:
         spans = _json_array(_SPAN_FIELDS, self._span_where(orphaned=False))
         orphan_spans = _json_array(_ORPHAN_FIELDS, self._span_where(orphaned=True))
         rows = self.conn.execute(
-            f"SELECT d.id, d.external_id, d.title, d.text, d.meta, {spans},"
+            f"SELECT d.external_id, d.title, d.text, d.meta, {spans},"
             f" {orphan_spans if orphans else 'NULL'}"
             f" FROM documents d WHERE {self._document_where()} ORDER BY d.id",
             self.params,
         )
-        for doc_id, external_id, title, text, meta, spans_json, orphans_json in rows:
+        for external_id, title, text, meta, spans_json, orphans_json in rows:
             yield ExportDoc(
-                doc_id, external_id, title, text, meta, spans_json or "[]", orphans_json or "[]"
+                external_id, title, text, meta, spans_json or "[]", orphans_json or "[]"
             )
