@@ -7,11 +7,8 @@ from itertools import pairwise
 from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.cells import cell_len, split_graphemes
-from textual.app import App, ComposeResult
 
-from reader.config import DEFAULT_LABELS
 from reader.ui.document_view import DocumentView, Highlight, Wrap
-from tests.ui.conftest import READING_CSS
 
 # Narrow letters, spaces, wide CJK and emoji, combining marks, joined emoji, line breaks.
 PIECES = [
@@ -71,21 +68,10 @@ def test_rows_are_filled_before_breaking(text: str, width: int) -> None:
             assert cell_len(text[start : end + following[1]]) > width
 
 
-async def mounted_view(text: str, width: int = 20, height: int = 5):
-    class Host(App[None]):
-        CSS_PATH = READING_CSS
-
-        def compose(self) -> ComposeResult:
-            yield DocumentView(DEFAULT_LABELS)
-
-    app = Host()
-    return app, app.run_test(size=(width + 3, height))  # padding 1 + scrollbar 1
-
-
-async def test_cursor_stops_round_trip_through_columns() -> None:
+async def test_cursor_stops_round_trip_through_columns(view_app) -> None:
     text = "中文 text 😀 e\u0301 👨\u200d👩 ok\nsecond 行 line with more words to wrap"
-    app, running = await mounted_view(text, width=9)
-    async with running as pilot:
+    app = view_app()
+    async with app.run_test(size=(9 + 3, 5)) as pilot:  # padding and scrollbar
         view = app.query_one(DocumentView)
         view.load(text)
         await pilot.pause()
@@ -110,10 +96,10 @@ async def test_cursor_stops_round_trip_through_columns() -> None:
             assert view.cursor == stop
 
 
-async def test_only_changed_rows_are_rendered_again(monkeypatch) -> None:
+async def test_only_changed_rows_are_rendered_again(view_app, monkeypatch) -> None:
     text = "\n".join(f"line {n} with some words" for n in range(200))
-    app, running = await mounted_view(text, width=30, height=10)
-    async with running as pilot:
+    app = view_app()
+    async with app.run_test(size=(30 + 3, 10)) as pilot:  # padding and scrollbar
         view = app.query_one(DocumentView)
         view.load(text)
         await pilot.pause()
@@ -137,10 +123,10 @@ async def test_only_changed_rows_are_rendered_again(monkeypatch) -> None:
         assert rendered == [5]
 
 
-async def test_highlights_overlap_with_both_cues() -> None:
+async def test_highlights_overlap_with_both_cues(view_app) -> None:
     text = "as per the sources familiar with the matter"
-    app, running = await mounted_view(text, width=60, height=3)
-    async with running as pilot:
+    app = view_app()
+    async with app.run_test(size=(60 + 3, 3)) as pilot:  # padding and scrollbar
         view = app.query_one(DocumentView)
         inner = text.index("sources familiar")
         view.load(
@@ -161,10 +147,10 @@ async def test_highlights_overlap_with_both_cues() -> None:
         assert [h.id for h in view.highlights_at(inner)] == ["inner", "outer"]
 
 
-async def test_control_characters_never_reach_the_screen() -> None:
+async def test_control_characters_never_reach_the_screen(view_app) -> None:
     text = "a\x1b[2Jb\x1b]0;title\x07c\x9bd\u202eevil\u2066e\tf[@click=app.quit]g[/b]"
-    app, running = await mounted_view(text, width=60, height=3)
-    async with running as pilot:
+    app = view_app()
+    async with app.run_test(size=(60 + 3, 3)) as pilot:  # padding and scrollbar
         view = app.query_one(DocumentView)
         view.load(text)
         await pilot.pause()

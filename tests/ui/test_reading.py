@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from textual.pilot import Pilot
 
 from reader.config import parse_config
-from reader.core.store import Store
 from reader.ui import clipboard
-from tests.ui.conftest import ReadingHost, doc_id
 
 PHRASE = "sources familiar with the matter"
 
 
-def rows(store: Store) -> list[tuple[int, int, str, str, str | None, bool]]:
-    return [
-        (r[0], r[1], r[2], r[3], r[4], r[5] is None)
-        for r in store.conn.execute(
-            'SELECT start, "end", label, quote, note, deleted_at FROM annotations ORDER BY start'
-        )
-    ]
-
-
-async def press_until(pilot: Pilot[None], key: str, done: Callable[[], bool], limit: int = 80):
-    for _ in range(limit):
-        if done():
-            return
-        await pilot.press(key)
-    assert done(), f"{key} pressed {limit} times"
-
-
-async def select_phrase(pilot: Pilot[None], app: ReadingHost, phrase: str = PHRASE) -> int:
+async def select_phrase(pilot: Pilot[None], app, press_until, phrase: str = PHRASE) -> int:
     """Put the cursor on the phrase word by word, then select it with v and movement keys."""
     view = app.reading.view
     start = view.text.index(phrase)
@@ -45,18 +24,22 @@ async def select_phrase(pilot: Pilot[None], app: ReadingHost, phrase: str = PHRA
 
 
 @pytest.fixture
-def drones(store: Store) -> int:
-    return doc_id(store, "drones")
+def drones(find_doc) -> int:
+    return find_doc("drones")
 
 
-async def test_tag_by_keyboard_writes_the_exact_row(store, reading_app, drones) -> None:
+async def test_tag_by_keyboard_writes_the_exact_row(
+    store, reading_app, drones, annotation_rows, press_until
+) -> None:
     app = reading_app(drones)
     async with app.run_test(size=(120, 36)) as pilot:
-        start = await select_phrase(pilot, app)
+        start = await select_phrase(pilot, app, press_until)
         await pilot.press("1")
         text = store.document(drones).text
         assert text[start : start + len(PHRASE)] == PHRASE
-        assert rows(store) == [(start, start + len(PHRASE), "anonymous source", PHRASE, None, True)]
+        assert annotation_rows() == [
+            (start, start + len(PHRASE), "anonymous source", PHRASE, None, True)
+        ]
         view = app.reading.view
         assert view.selection is None
         assert [(h.start, h.end, h.label) for h in view.highlights] == [
@@ -66,21 +49,23 @@ async def test_tag_by_keyboard_writes_the_exact_row(store, reading_app, drones) 
         assert "anonymous source" in status and "saved" in status
 
 
-async def test_undo_redo_delete_and_reopen(store, reading_app, drones) -> None:
+async def test_undo_redo_delete_and_reopen(
+    store, reading_app, drones, annotation_rows, press_until
+) -> None:
     app = reading_app(drones)
     async with app.run_test(size=(120, 36)) as pilot:
-        start = await select_phrase(pilot, app)
+        start = await select_phrase(pilot, app, press_until)
         await pilot.press("1")
         await pilot.press("u")
-        assert [r[-1] for r in rows(store)] == [False]  # tombstoned, not live
+        assert [r[-1] for r in annotation_rows()] == [False]  # tombstoned, not live
         assert app.reading.view.highlights == []
         await pilot.press("U")
-        assert [r[-1] for r in rows(store)] == [True]
+        assert [r[-1] for r in annotation_rows()] == [True]
         assert len(app.reading.view.highlights) == 1
         # The cursor is back on the tagged passage: x deletes it, u brings it back.
         assert start <= app.reading.view.cursor < start + len(PHRASE)
         await pilot.press("x")
-        assert [r[-1] for r in rows(store)] == [False]
+        assert [r[-1] for r in annotation_rows()] == [False]
         await pilot.press("u", "escape")
     assert app.returned == [drones]
 
@@ -118,7 +103,7 @@ async def test_reopened_highlight_is_painted_in_the_label_colour(store, reading_
         )
 
 
-async def test_change_label_and_edit_note(store, reading_app, drones) -> None:
+async def test_change_label_and_edit_note(store, reading_app, drones, annotation_rows) -> None:
     text = store.document(drones).text
     start = text.index(PHRASE)
     store.add_annotation(drones, start, start + len(PHRASE), "anonymous source")
@@ -128,29 +113,33 @@ async def test_change_label_and_edit_note(store, reading_app, drones) -> None:
         assert app.reading.view.cursor == start
         await pilot.press("c")
         await pilot.press("3")  # picks denial, and tags nothing else
-        assert [row[2] for row in rows(store)] == ["denial"]
+        assert [row[2] for row in annotation_rows()] == ["denial"]
         await pilot.press("c")
         await pilot.press("up", "enter")  # the picker opens on the current label
-        assert rows(store)[0][2] == "official statement"
+        assert annotation_rows()[0][2] == "official statement"
         await pilot.press("e")
         await pilot.press(*"checked twice")
         await pilot.press("ctrl+s")
-        assert rows(store)[0][4] == "checked twice"
+        assert annotation_rows()[0][4] == "checked twice"
         await pilot.press("e")
         await pilot.press("x", "escape")
-        assert rows(store)[0][4] == "checked twice"
+        assert annotation_rows()[0][4] == "checked twice"
         await pilot.press("u")
-        assert rows(store)[0][4] is None
+        assert annotation_rows()[0][4] is None
 
 
-async def test_tag_without_selection_tags_the_word_at_the_cursor(store, reading_app, drones):
+async def test_tag_without_selection_tags_the_word_at_the_cursor(
+    store, reading_app, drones, annotation_rows, press_until
+):
     app = reading_app(drones)
     async with app.run_test(size=(120, 36)) as pilot:
         view = app.reading.view
         target = view.text.index("Ukraine")
         await press_until(pilot, "ctrl+right", lambda: view.cursor == target)
         await pilot.press("right", "right", "2")
-        assert rows(store) == [(target, target + 7, "official statement", "Ukraine", None, True)]
+        assert annotation_rows() == [
+            (target, target + 7, "official statement", "Ukraine", None, True)
+        ]
 
 
 async def test_word_and_sentence_snaps_extend_when_repeated(store, reading_app, drones):
@@ -201,8 +190,8 @@ async def test_jump_between_annotations_and_documents(store, reading_app, drones
         assert view.cursor == moved_to  # and restored on coming back
 
 
-async def test_custom_neighbour_order(store, reading_app, drones) -> None:
-    other = doc_id(store, "biden")
+async def test_custom_neighbour_order(store, reading_app, drones, find_doc) -> None:
+    other = find_doc("biden")
     app = reading_app(drones, neighbour=lambda doc, step: other if step > 0 else None)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("p")
@@ -253,19 +242,23 @@ async def test_copy_headless_gives_a_notice(store, reading_app, drones, monkeypa
         assert app.clipboard == store.document(drones).text
 
 
-async def test_copy_with_a_system_clipboard(store, reading_app, drones, monkeypatch) -> None:
+async def test_copy_with_a_system_clipboard(
+    store, reading_app, drones, monkeypatch, press_until
+) -> None:
     copied: list[str] = []
     monkeypatch.setattr(clipboard.pyperclip, "copy", copied.append)
     app = reading_app(drones)
     async with app.run_test(size=(120, 36)) as pilot:
-        await select_phrase(pilot, app)
+        await select_phrase(pilot, app, press_until)
         await pilot.press("1", "y")  # the annotation under the cursor
         assert copied == [PHRASE]
         notices = [n.message for n in app._notifications]
         assert notices[-1] == "Copied 32 characters to the clipboard"
 
 
-async def test_mouse_click_places_the_cursor_and_drag_selects(store, reading_app, drones):
+async def test_mouse_click_places_the_cursor_and_drag_selects(
+    store, reading_app, drones, annotation_rows
+):
     app = reading_app(drones)
     async with app.run_test(size=(120, 36)) as pilot:
         view = app.reading.view
@@ -278,7 +271,7 @@ async def test_mouse_click_places_the_cursor_and_drag_selects(store, reading_app
         row_start = view.wrap.starts[1]
         assert view.selection == (row_start + 4, row_start + 14)
         await pilot.press("2")
-        assert rows(store)[0][:2] == (row_start + 4, row_start + 14)
+        assert annotation_rows()[0][:2] == (row_start + 4, row_start + 14)
 
 
 async def test_annotation_panel_jumps_to_an_annotation(store, reading_app, drones) -> None:
@@ -292,7 +285,9 @@ async def test_annotation_panel_jumps_to_an_annotation(store, reading_app, drone
         assert view.cursor == start and view.has_focus
 
 
-async def test_custom_labels_keymap_and_clashing_keys(store, reading_app, drones) -> None:
+async def test_custom_labels_keymap_and_clashing_keys(
+    store, reading_app, drones, annotation_rows
+) -> None:
     config = parse_config(
         {
             "labels": [
@@ -305,7 +300,7 @@ async def test_custom_labels_keymap_and_clashing_keys(store, reading_app, drones
     async with app.run_test(size=(120, 36)) as pilot:
         app.set_keymap({"reading.select": "m"})
         await pilot.press("m", "right", "right", "q")
-        assert rows(store) == [(0, 3, "quote", "The", None, True)]
+        assert annotation_rows() == [(0, 3, "quote", "The", None, True)]
         notices = [n.message for n in app._notifications]
         assert any("Label key 'k' of 'claim' is also a reading key" in n for n in notices)
         assert "claim" in str(app.reading.query_one("#reading-legend").render())

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reader.core.store import Store
-from tests.ui.conftest import ReadingHost, doc_id
 
 
-def annotate_drones(store: Store) -> int:
-    """Three annotations, two of them nested, one with a note."""
-    drones = doc_id(store, "drones")
+@pytest.fixture
+def drones(store: Store, find_doc) -> int:
+    """The drones article with three annotations, two of them nested, one with a note."""
+    drones = find_doc("drones")
     text = store.document(drones).text
 
     def tag(quote: str, label: str, note: str | None = None) -> None:
@@ -23,24 +25,24 @@ def annotate_drones(store: Store) -> int:
     return drones
 
 
-def test_reading_screen_with_annotations(store: Store, snap_compare) -> None:
-    app = ReadingHost(store, annotate_drones(store))
+def test_reading_screen_with_annotations(reading_app, drones, snap_compare) -> None:
+    app = reading_app(drones)
     # Onto the nested annotation: the status line names both labels.
     assert snap_compare(app, press=["]", "]"], terminal_size=(120, 30))
 
 
-def test_reading_screen_selecting(store: Store, snap_compare) -> None:
-    app = ReadingHost(store, annotate_drones(store))
+def test_reading_screen_selecting(reading_app, drones, snap_compare) -> None:
+    app = reading_app(drones)
     assert snap_compare(
         app, press=["down", "down", "down", "v", "ctrl+right"], terminal_size=(120, 30)
     )
 
 
-def test_reading_screen_narrow_markdown(store: Store, snap_compare) -> None:
-    app = ReadingHost(store, doc_id(store, "ministry"))
+def test_reading_screen_narrow_markdown(reading_app, find_doc, snap_compare) -> None:
+    app = reading_app(find_doc("ministry"))
     assert snap_compare(app, press=["s"], terminal_size=(80, 24))
 
 
-def test_label_picker(store: Store, snap_compare) -> None:
-    app = ReadingHost(store, annotate_drones(store))
+def test_label_picker(reading_app, drones, snap_compare) -> None:
+    app = reading_app(drones)
     assert snap_compare(app, press=["]", "c"], terminal_size=(100, 24))

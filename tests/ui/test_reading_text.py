@@ -8,8 +8,6 @@ from rich.cells import cell_len
 
 from reader.core.markdown import render_markdown
 from reader.core.store import Store
-from tests.ui.conftest import ReadingHost, add_document, doc_id
-from tests.ui.test_reading import press_until, rows
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE_TITLE = "Title \x1b]0;owned\x07 [@click=app.quit]quit[/] [/b] \x9b"
@@ -20,13 +18,10 @@ HOSTILE = (
 )
 
 
-def screen_text(app: ReadingHost) -> str:
-    return app.export_screenshot()
-
-
-async def test_hostile_text_is_shown_literally_and_runs_nothing(store: Store, monkeypatch):
-    doc = add_document(store, HOSTILE, title=HOSTILE_TITLE)
-    app = ReadingHost(store, doc)
+async def test_hostile_text_is_shown_literally_and_runs_nothing(
+    reading_app, new_document, annotation_rows, monkeypatch
+):
+    app = reading_app(new_document(HOSTILE, title=HOSTILE_TITLE))
     quits: list[str] = []
     monkeypatch.setattr(app, "action_quit", lambda: quits.append("quit"))
     async with app.run_test(size=(120, 30)) as pilot:
@@ -39,14 +34,14 @@ async def test_hostile_text_is_shown_literally_and_runs_nothing(store: Store, mo
         await pilot.press("e")
         await pilot.press(*"[red]x[/red]", "ctrl+s")
         await pilot.pause()
-        shown = screen_text(app)
+        shown = app.export_screenshot()
         assert quits == [] and app.is_running
         assert not UNSAFE.search(shown)
         assert "[@click=app.quit]click" in view.text
         assert "quit[/]" in str(app.reading.query_one("#reading-title").render())
         first_line, second_line = HOSTILE.split("\n")[:2]
         second_start = len(first_line) + 1
-        assert [(r[0], r[1], r[3], r[4]) for r in rows(store)] == [
+        assert [(r[0], r[1], r[3], r[4]) for r in annotation_rows()] == [
             (0, len(first_line), first_line, None),
             (second_start, second_start + len(second_line), second_line, "[red]x[/red]"),
         ]
@@ -55,15 +50,16 @@ async def test_hostile_text_is_shown_literally_and_runs_nothing(store: Store, mo
 CJK = "記者によると、情報筋は「合意はない」と述べた。😀 e\u0301 ok.\n"
 
 
-async def test_wide_characters_place_cursor_and_highlight(store: Store) -> None:
-    doc = add_document(store, CJK, title="cjk")
-    app = ReadingHost(store, doc)
+async def test_wide_characters_place_cursor_and_highlight(
+    reading_app, new_document, annotation_rows, press_until
+):
+    app = reading_app(new_document(CJK, title="cjk"))
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.reading.view
         target = CJK.index("情報筋")
         await press_until(pilot, "right", lambda: view.cursor == target)
         await pilot.press("v", "right", "right", "1")
-        assert rows(store) == [(target, target + 3, "anonymous source", "情報筋", None, True)]
+        assert annotation_rows() == [(target, target + 3, "anonymous source", "情報筋", None, True)]
         await pilot.pause()
         cells, highlighted, first_cell = 0, "", None
         for segment in view.render_line(0):
@@ -81,15 +77,17 @@ async def test_wide_characters_place_cursor_and_highlight(store: Store) -> None:
         await pilot.press("right")
         assert view.cursor == emoji + 4
         await pilot.press("left", "v", "2")  # "e" with its accent is one word
-        assert rows(store)[-1][:4] == (emoji + 2, emoji + 4, "official statement", "e\u0301")
+        assert annotation_rows()[-1][:4] == (emoji + 2, emoji + 4, "official statement", "e\u0301")
 
 
-async def test_markdown_annotations_hold_exact_source_offsets(store: Store) -> None:
-    ministry = doc_id(store, "ministry")
+async def test_markdown_annotations_hold_exact_source_offsets(
+    store: Store, reading_app, find_doc, annotation_rows, press_until
+):
+    ministry = find_doc("ministry")
     source = store.document(ministry).text
     rendered = render_markdown(source)
     phrase = "denied a newspaper report"
-    app = ReadingHost(store, ministry)
+    app = reading_app(ministry)
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.reading.view
         assert view.text == rendered.text
@@ -101,18 +99,18 @@ async def test_markdown_annotations_hold_exact_source_offsets(store: Store) -> N
         await pilot.press("3")
         start = source.index(phrase)
         assert source[start - 2 : start] == "**"
-        assert rows(store) == [(start, start + len(phrase), "denial", phrase, None, True)]
+        assert annotation_rows() == [(start, start + len(phrase), "denial", phrase, None, True)]
         # Across a link: the stored quote keeps the source's markup, offsets stay exact.
         link = rendered.text.index("the Daily Ledger")
         await press_until(pilot, "ctrl+right", lambda: view.cursor == link)
         await pilot.press("w", "w", "w", "1")
-        row = rows(store)[-1]
+        row = annotation_rows()[-1]
         assert row[3] == source[row[0] : row[1]] == "the [Daily Ledger"
         await pilot.press("down", "escape")
         left_at = view.cursor
     assert store.document(ministry).cursor == rendered.to_source[left_at]
 
-    again = ReadingHost(store, ministry)
+    again = reading_app(ministry)
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         view = again.reading.view
