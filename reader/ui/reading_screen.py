@@ -474,8 +474,8 @@ class ReadingScreen(Screen[int]):
                 status.append(", " if index else "")
                 status.append(one_line(name), label_style(label) if label else "reverse")
         status.append(f"  │ {self.document.status.replace('_', ' ')}")
+        if self._saved_at:
+            status.append(f"  │ ✓ saved {self._saved_at}")
         if self._last_action:
             status.append(f"  │ {one_line(self._last_action)}", "italic")
-        if self._saved_at:
-            status.append(f"  │ ✓ saved {self._saved_at}", "dim")
         self.query_one("#reading-status", Static).update(status, layout=False)
