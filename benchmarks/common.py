@@ -28,7 +28,8 @@ class Scale:
     big_doc_chars: int  # the one long document
     annotations: int  # in the library database, over all documents
     big_doc_annotations: int  # of those, on the long document (made through the UI path)
-    runs: int  # repetitions of a whole-corpus measurement (median reported)
+    runs: int  # repetitions of a measurement (median reported)
+    heavy_runs: int  # ... of one that takes a minute at full scale (import, export)
     samples: int  # samples of a latency distribution (p50/p95/p99 reported)
 
 
@@ -40,6 +41,7 @@ FULL = Scale(
     annotations=1_000_000,
     big_doc_annotations=1_000,
     runs=3,
+    heavy_runs=2,
     samples=400,
 )
 QUICK = Scale(
@@ -50,6 +52,7 @@ QUICK = Scale(
     annotations=3_000,
     big_doc_annotations=40,
     runs=2,
+    heavy_runs=1,
     samples=20,
 )
 

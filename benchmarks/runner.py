@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import traceback
@@ -40,6 +41,7 @@ class Outcome:
     skipped: dict[str, str] = field(default_factory=dict)  # benchmark -> why
     failed: dict[str, str] = field(default_factory=dict)  # benchmark -> traceback
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step
+    load: dict[str, float] = field(default_factory=dict)  # 1-minute load average at its start
 
 
 def run(
@@ -57,7 +59,8 @@ def run(
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         ctx = Context(scale, data, work, log=log)
-        log(f"[{name}]")
+        outcome.load[name] = os.getloadavg()[0]
+        log(f"[{name}] (load average {outcome.load[name]:.1f})")
         start = time.perf_counter()
         try:
             BENCHMARKS[name].run(ctx)

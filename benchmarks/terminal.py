@@ -83,6 +83,12 @@ class Terminal:
                 if all(marker in screen_text(seen) for marker in markers):
                     return time.perf_counter() - self.started
 
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the program has used so far."""
+        with open(f"/proc/{self.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def memory_mb(self) -> tuple[float, float]:
         """Resident set size now and at its peak (VmRSS, VmHWM), in MB."""
         fields = {}
@@ -98,6 +104,7 @@ class Terminal:
 class Timing:
     painted: float  # seconds from start until every ready marker was on screen
     interactive: float  # ... until the key sent after that had visibly been handled
+    cpu: float  # CPU seconds the program used until then
 
 
 def time_to_interactive(
@@ -107,4 +114,5 @@ def time_to_interactive(
     with Terminal(command, env) as terminal:
         painted = terminal.wait_for(ready)
         terminal.send(DOWN)
-        return Timing(painted, terminal.wait_for(reacted))
+        interactive = terminal.wait_for(reacted)
+        return Timing(painted, interactive, terminal.cpu_seconds())

@@ -29,6 +29,7 @@ TINY = replace(
     annotations=200,
     big_doc_annotations=10,
     runs=1,
+    heavy_runs=1,
     samples=4,
 )
 
