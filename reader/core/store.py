@@ -46,7 +46,7 @@ def database_problem(path: Path, exc: sqlite3.Error) -> StoreError:
         return StoreError(f"{path}: the database is read-only; nothing was saved")
     if "not a database" in reason:
         return StoreError(f"{path}: not a usable SQLite database ({reason})")
-    if "malformed" in reason:
+    if "malformed" in reason or "vtable constructor failed" in reason:
         return StoreError(f"{path}: the database is damaged ({reason}); restore it from a backup")
     if "full" in reason or "I/O" in reason:
         return StoreError(f"{path}: cannot write the database ({reason}); nothing was saved")
@@ -201,18 +201,26 @@ class Store:
         # A database in a folder we may not write (no -shm can be made) opens read-only.
         self.read_only = False
         try:
-            self.conn = self._connect(str(self.path), uri=False)
-        except sqlite3.OperationalError as exc:
-            if "readonly" not in str(exc):
-                raise database_problem(self.path, exc) from None
-            self.read_only = True
-            location = urllib.parse.quote(str(self.path.resolve()))
-            self.conn = self._connect(f"file:{location}?mode=ro&immutable=1", uri=True)
+            try:
+                self.conn = self._connect(str(self.path), uri=False)
+            except sqlite3.OperationalError as exc:
+                reason = str(exc)
+                if "readonly" not in reason and not (
+                    "unable to open" in reason and self.path.is_file()
+                ):
+                    raise
+                self.read_only = True
+                location = urllib.parse.quote(str(self.path.resolve()))
+                self.conn = self._connect(f"file:{location}?mode=ro&immutable=1", uri=True)
         except sqlite3.DatabaseError as exc:
             raise database_problem(self.path, exc) from None
         self.db = sqlite_utils.Database(self.conn)
         self.wal = self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self.conn.close()  # leaves no -wal or -shm behind a database it refused
+            raise
 
     def _connect(self, location: str, *, uri: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(location, uri=uri, isolation_level=None, timeout=30.0)
@@ -294,6 +302,11 @@ class Store:
             )
         if version == SCHEMA_VERSION:
             return
+        if self.read_only:
+            raise StoreError(
+                f"{self.path}: the database is read-only and needs updating to schema"
+                f" {SCHEMA_VERSION}; open it once where it can be written"
+            )
         if version > 0:
             backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
             try:
