@@ -2,7 +2,7 @@
 and has answered a key, on a pseudo-terminal of 120x40 cells, as a user's terminal sees it.
 
 ``python -m reader --db LIBRARY`` is started; the clock stops when the first document's
-title, the column headings and the footer are on screen (painted), and then when, after
+title and the column headings are on screen (painted), and then when, after
 the down key, the second document's row has been painted again (interactive). The reference
 is a minimal Textual app showing one Label (``benchmarks/minimal_app.py``), started and timed
 the same way in the same run, alternating with the app.

@@ -13,6 +13,7 @@ import itertools
 import math
 import random
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ import orjson
 
 from benchmarks.common import DATA_ROOT, Dataset, Scale
 from reader.core.corpus import read_corpus
+from reader.core.migrations import SCHEMA_VERSION
 from reader.core.store import CONTEXT_CHARS, Store
 
 DATA_VERSION = "v1"
@@ -314,6 +316,17 @@ def _annotate_corpus(store: Store, total: int, skip_id: int, rng: random.Random)
         )
 
 
+def _upgrade(library: Path, log: Callable[[str], None]) -> None:
+    """Bring a cached database to the current schema, so no benchmark times a migration."""
+    with sqlite3.connect(library) as conn:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        log(f"migrating {library} from schema {version} to {SCHEMA_VERSION} ...")
+        Store(library).close()
+        for backup in library.parent.glob(f"{library.name}.v*.bak"):
+            backup.unlink()
+
+
 def dataset(scale: Scale, root: Path = DATA_ROOT, log: Callable[[str], None] = print) -> Dataset:
     """The cached data set for ``scale``, generated first when missing."""
     folder = root / f"{DATA_VERSION}-{scale.name}"
@@ -323,6 +336,7 @@ def dataset(scale: Scale, root: Path = DATA_ROOT, log: Callable[[str], None] = p
         library=folder / "library.db",
     )
     if (folder / "complete").exists():
+        _upgrade(data.library, log)
         return data
     if folder.exists():
         shutil.rmtree(folder)
