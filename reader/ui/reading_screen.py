@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.config import Config
@@ -40,6 +40,46 @@ PANEL_DELAY_SECONDS = 0.25
 _ANNOTATION = Binding.Group("Annot.")
 _DOCUMENT = Binding.Group("Doc")
 _TAG = Binding.Group("Tag", compact=True)
+
+
+class KeyBar(Static):
+    """The keys that work here, on one line, as Textual's Footer shows them.
+
+    It redraws in place when focus or bindings change; the Footer builds a widget per key
+    instead, which made opening a dialog or moving the focus take a noticeable moment.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key"}
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._show_keys)
+        self._show_keys(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:  # a new theme: the keys' colour changes
+            self.call_later(self._show_keys, self.screen)
+
+    def _show_keys(self, screen: Screen[object]) -> None:
+        shown: dict[str, list[str]] = {}  # description (or group) -> keys
+        actions: set[str] = set()  # one key per action, as the Footer shows them
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            palette = binding.action == "command_palette" and self.app.ENABLE_COMMAND_PALETTE
+            if not (binding.show or palette) or not active.enabled or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            name = binding.group.description if binding.group else binding.description
+            shown.setdefault(name, []).append(self.app.get_key_display(binding))
+        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for name, keys in shown.items():
+            line.append(" ".join(keys), key_style)
+            line.append(f" {one_line(name)}  ")
+        self.update(line, layout=False)
 
 
 class ReadingScreen(Screen[int]):
@@ -117,7 +157,7 @@ class ReadingScreen(Screen[int]):
                 yield Static(self._legend(), id="reading-legend")
                 yield OptionList(id="reading-annotations")
         yield Static(id="reading-status")
-        yield Footer()
+        yield KeyBar(id="reading-keys")
 
     def on_mount(self) -> None:
         self._open(self.doc_id)

@@ -15,6 +15,9 @@ async def select_phrase(pilot: Pilot[None], app, press_until, phrase: str = PHRA
     """Put the cursor on the phrase word by word, then select it with v and movement keys."""
     view = app.reading.view
     start = view.text.index(phrase)
+    await press_until(
+        pilot, "down", lambda: view.wrap.row_of(view.cursor) == view.wrap.row_of(start)
+    )
     await press_until(pilot, "ctrl+right", lambda: view.cursor == start)
     await pilot.press("v")
     words = phrase.split()
