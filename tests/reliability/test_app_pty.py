@@ -146,3 +146,35 @@ def test_hostile_documents_draw_safely(
     assert plain and [t for t in plain if t not in text] == []
     after = sqlite3.connect(db).execute("SELECT count(*) FROM actions").fetchone()
     assert after == before  # nothing in a document ran an action
+
+
+CTRL_HOME = "\x1b[1;5H"
+
+
+def test_two_apps_on_one_database_see_each_others_tags(
+    sample_db: Path, tmp_path: Path, app_on: Callable[[Path], PtyApp]
+) -> None:
+    db = Path(shutil.copy(sample_db, tmp_path / "r.db"))
+    first, second = app_on(db), app_on(db)
+    for app in (first, second):
+        app.wait_for("Biden", timeout=30)
+        app.settle()
+    first.press("\r")
+    first.wait_for("Ln 1, Col 1")
+    first.press("1")
+    first.wait_for("as anonymous source")
+    second.press("\r")
+    second.wait_for("0%  │ anonymous source")  # its cursor starts on the first app's tag
+    second.press(CTRL_RIGHT * 3 + "2")
+    second.wait_for("as official statement")
+    first.press("np")  # reload the document
+    first.settle()
+    seen_from = len(first.output)
+    first.press(CTRL_HOME + CTRL_RIGHT * 3)
+    first.settle()
+    assert "│ official statement" in screen_text(bytes(first.output[seen_from:]))
+    for app in (first, second):
+        app.press("q")
+        assert app.wait() == 0
+    rows = sqlite3.connect(db).execute("SELECT label FROM annotations ORDER BY created_at")
+    assert rows.fetchall() == [("anonymous source",), ("official statement",)]
