@@ -140,15 +140,23 @@ def _char_coincidences(
     a: Sequence[Span], b: Sequence[Span], length: int
 ) -> Counter[tuple[int, int]]:
     """Two coders' coincidences over ``length`` characters, each labelled (1) or not (0)."""
-    in_a, in_b = _covered(a), _covered(b)
-    both = len(in_a & in_b)
-    only = len(in_a ^ in_b)
-    neither = length - len(in_a | in_b)
+    in_a, in_b = _joined([(s.start, s.end) for s in a]), _joined([(s.start, s.end) for s in b])
+    both = _common_length(in_a, in_b)
+    only = sum(e - s for s, e in in_a) + sum(e - s for s, e in in_b) - 2 * both
+    neither = length - only - both
     return Counter({(1, 1): 2 * both, (0, 0): 2 * neither, (1, 0): only, (0, 1): only})
 
 
-def _covered(spans: Sequence[Span]) -> set[int]:
-    return {i for s in spans for i in range(s.start, s.end)}
+def _common_length(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> int:
+    """Characters inside both lists of disjoint, sorted intervals."""
+    total, i, j = 0, 0, 0
+    while i < len(x) and j < len(y):
+        total += max(0, min(x[i][1], y[j][1]) - max(x[i][0], y[j][0]))
+        if x[i][1] <= y[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
 
 
 def unitized_disagreement(

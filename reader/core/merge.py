@@ -13,13 +13,13 @@ text, and becomes an orphan (keeping its quote) if its passage is not there.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import orjson
 
 from reader.core.anchoring import relocate
-from reader.core.store import Annotation, Document, NewDocument, Store, context
+from reader.core.store import Annotation, Document, NewDocument, Store, StoreError, context
 
 
 @dataclass
@@ -99,7 +99,7 @@ def _merge_document(
             " its annotations were re-anchored onto the text in the output"
         )
     for annotation in incoming:
-        theirs = Annotation(**(asdict(annotation) | {"doc_id": target_id}))
+        theirs = replace(annotation, doc_id=target_id)
         _merge_annotation(target, theirs, source.path, report)
 
 
@@ -111,25 +111,31 @@ def _reanchored(
     moved = {}
     for annotation, placement in zip(live, relocate(doc.text, text, live), strict=True):
         if placement is None:
-            moved[annotation.id] = Annotation(**(asdict(annotation) | {"orphaned": True}))
+            moved[annotation.id] = replace(annotation, orphaned=True)
             report.annotations_orphaned += 1
             continue
         start, end = placement.start, placement.end
         prefix, suffix = context(text, start, end)
-        changes = {"start": start, "end": end, "quote": text[start:end], "prefix": prefix}
-        changes |= {"suffix": suffix, "orphaned": False}
-        moved[annotation.id] = Annotation(**(asdict(annotation) | changes))
+        moved[annotation.id] = replace(
+            annotation,
+            start=start,
+            end=end,
+            quote=text[start:end],
+            prefix=prefix,
+            suffix=suffix,
+            orphaned=False,
+        )
         report.annotations_reanchored += 1
     return [moved.get(a.id, a) for a in annotations]
 
 
 def _merge_annotation(target: Store, theirs: Annotation, where: Path, report: MergeReport) -> None:
-    row = target.conn.execute("SELECT 1 FROM annotations WHERE id = ?", (theirs.id,)).fetchone()
-    if row is None:
+    try:
+        ours = target.annotation(theirs.id)
+    except StoreError:
         target.put_annotations([theirs])
         report.annotations_added += 1
         return
-    ours = target.annotation(theirs.id)
     if ours == theirs:
         report.annotations_unchanged += 1
         return

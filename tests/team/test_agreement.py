@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.core.agreement import (
     OVERALL,
@@ -176,3 +178,22 @@ def test_passages_group_overlapping_spans_of_everyone() -> None:
         3: DocumentSpans(40, {"a": spans["a"]}),
     }
     assert disagreeing_documents(docs, ["a", "b"]) == [2]
+
+
+spans_strategy = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(1, 10)).map(lambda t: Span(t[0], t[0] + t[1], "X")),
+    max_size=6,
+)
+
+
+@given(spans_strategy, spans_strategy)
+def test_character_alpha_equals_alpha_over_each_character(a: list[Span], b: list[Span]) -> None:
+    length = 40
+    units = [
+        [int(any(s.start <= i < s.end for s in a)), int(any(s.start <= i < s.end for s in b))]
+        for i in range(length)
+    ]
+    pair = compare({1: DocumentSpans(length, {"a": a, "b": b})}, "a", "b")
+    expected = nominal_alpha(coincidences(units)) if a and b else None
+    got = pair.by_label["X"].alpha_chars if a and b else None
+    assert got == (pytest.approx(expected) if expected is not None else None)
