@@ -105,6 +105,13 @@ def feedback() -> Iterator[tuple[Report, Progress | None]]:
     "--doc", "doc_ids", multiple=True, help="Only the document with this id (repeatable)."
 )
 @click.option(
+    "--origin",
+    type=click.Choice(["all", "manual", "rules"]),
+    default="all",
+    show_default=True,
+    help="Only hand-made spans, only spans accepted from rule suggestions, or all.",
+)
+@click.option(
     "--issues",
     "issues_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -120,6 +127,7 @@ def export_command(
     annotators: tuple[str, ...],
     statuses: tuple[str, ...],
     doc_ids: tuple[str, ...],
+    origin: str,
     issues_path: Path | None,
 ) -> None:
     """Export documents and their spans as training data.
@@ -128,7 +136,7 @@ def export_command(
     boundaries or could not be written (the first 20; --issues FILE keeps them all).
     Files are replaced atomically.
     """
-    filters = Filters(labels, annotators, statuses, doc_ids)
+    filters = Filters(labels, annotators, statuses, doc_ids, origin)
     target: Path | BinaryIO = Path(output) if output != "-" else sys.stdout.buffer
     try:
         with (

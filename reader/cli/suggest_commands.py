@@ -15,7 +15,7 @@ from reader.config import ConfigError
 from reader.core.store import Store, StoreError
 from reader.core.suggest import LabelScore, Rule, pending_suggestions, rules_from_config, total
 from reader.core.suggest import rule_scores as score_rules
-from reader.core.text import one_line
+from reader.core.text import counted, one_line
 
 EXCERPT_CHARS = 80
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -97,7 +97,7 @@ def suggest_command(
                 quote = excerpt(text[s.start : s.end])
                 click.echo(f"{doc_id}\t{s.start}\t{s.end}\t{s.label}\t{s.rule}\t{quote}")
     verb = "accepted" if mode == "apply" else "suggested"
-    click.echo(f"{verb}: {shown} in {documents} documents", err=mode != "apply")
+    click.echo(f"{verb}: {shown} in {counted(documents, 'document')}", err=mode != "apply")
 
 
 def print_scores(scores: dict[str, LabelScore]) -> None:

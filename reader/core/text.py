@@ -67,3 +67,8 @@ def title_from_text(text: str, fallback: str, limit: int = 120) -> str:
             line = line.lstrip("#").strip() or line
             return line if len(line) <= limit else line[: limit - 1] + "…"
     return fallback
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 document``, ``2,000 documents``: a count with its noun in the right number."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -41,7 +41,7 @@ def test_export_to_a_file_with_filters(corpus: Store, tmp_path: Path) -> None:
         '[41,61,"anonymous source"]]}\n'
     )
     assert result.stderr.endswith(
-        f"1 documents, 3 spans, 0 misaligned, 0 dropped as doccano to {target}\n"
+        f"1 document, 3 spans, 0 misaligned, 0 dropped as doccano to {target}\n"
     )
 
 
@@ -147,7 +147,7 @@ def test_only_the_first_twenty_issues_go_to_stderr(ragged: Path, tmp_path: Path)
     assert lines[0].startswith("warning: document 'r', span ")
     assert lines[0].endswith(" [1, 3) 'x': not on token boundaries; written as [0, 4)")
     assert lines[20] == "warning: 5 more spans changed; --issues FILE lists every one"
-    assert lines[21].startswith("exported 1 documents, 25 spans, 25 misaligned, 0 dropped")
+    assert lines[21].startswith("exported 1 document, 25 spans, 25 misaligned, 0 dropped")
 
 
 def test_issues_file_lists_every_issue_as_jsonl(ragged: Path, tmp_path: Path) -> None:
@@ -191,3 +191,21 @@ def test_terminalfeedback_has_a_bar_and_prints_text_literally(
 def test_a_pipe_gets_no_bar() -> None:
     with feedback() as (_, progress):
         assert progress is None
+
+
+def test_origin_filter_separates_hand_made_and_rule_spans(tmp_path: Path) -> None:
+    text = "The ministry denied it. Officials said so."
+    store = Store(tmp_path / "o.db", annotator="ana")
+    store.import_documents([NewDocument("d", "D", text, sha256_hex(text))])
+    store.add_annotation(1, 0, 22, "denial")
+    store.add_annotations(1, [(24, 41, "official statement")], origin="rule:named-speaker")
+    store.close()
+
+    def labels(origin: str) -> list[list[object]]:
+        result = run("--db", str(tmp_path / "o.db"), "export", "-f", "doccano", "--origin", origin)
+        assert result.exit_code == 0
+        return [json.loads(line)["label"] for line in result.stdout.splitlines()]
+
+    assert labels("manual") == [[[0, 22, "denial"]]]
+    assert labels("rules") == [[[24, 41, "official statement"]]]
+    assert labels("all") == [[[0, 22, "denial"], [24, 41, "official statement"]]]

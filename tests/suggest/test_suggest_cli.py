@@ -41,7 +41,7 @@ def test_dry_run_prints_one_sanitised_line_per_suggestion(db: Path) -> None:
         "1\t0\t32\tdenial\tdenial-words\tZhao said it was disinformation.\n"
         "1\t0\t32\tofficial statement\tnamed-speaker\tZhao said it was disinformation.\n"
     )
-    assert result.stderr == "suggested: 2 in 1 documents\n"
+    assert result.stderr == "suggested: 2 in 1 document\n"
     with Store(db) as store:
         assert store.annotations(1) == []
 
@@ -53,7 +53,7 @@ def test_excerpt_is_one_line_and_bounded() -> None:
 
 def test_apply_accepts_all_as_one_undo_step_per_document(db: Path) -> None:
     result = run(db, "suggest", "--apply")
-    assert result.stdout == "accepted: 2 in 1 documents\n"
+    assert result.stdout == "accepted: 2 in 1 document\n"
     with Store(db) as store:
         rows = [(a.start, a.end, a.label, a.origin) for a in store.annotations(1)]
         assert sorted(rows) == [

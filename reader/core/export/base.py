@@ -11,6 +11,7 @@ from typing import Any, BinaryIO, TypedDict
 import orjson
 
 from reader.core.store import CONTEXT_CHARS
+from reader.core.text import counted
 
 
 class ExportError(Exception):
@@ -25,6 +26,7 @@ class Filters:
     annotators: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()  # the documents' external ids, as exports write them
+    origin: str = "all"  # "manual", "rules" (accepted suggestions) or "all"
 
 
 class Span(TypedDict):
@@ -112,7 +114,7 @@ class ExportSummary:
     files: list[str] = field(default_factory=list)  # files written beside the target
 
     def line(self) -> str:
-        parts = [f"{self.documents} documents", f"{self.spans} spans"]
+        parts = [counted(self.documents, "document"), counted(self.spans, "span")]
         if self.orphaned:
             parts.append(f"{self.orphaned} orphaned")
         parts += [f"{self.misaligned} misaligned", f"{self.dropped} dropped"]

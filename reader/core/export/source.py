@@ -21,6 +21,8 @@ _SPAN_FIELDS = (
     " 'note', a.note, 'annotator', a.annotator, 'created_at', a.created_at"
 )
 _ORPHAN_FIELDS = f"{_SPAN_FIELDS}, 'prefix', a.prefix, 'suffix', a.suffix"
+# Hand-made annotations, or those accepted from rule suggestions (origin "rule:<name>").
+ORIGIN_CLAUSES = {"manual": "+a.origin = 'manual'", "rules": "+a.origin LIKE 'rule:%'"}
 
 
 def _json_array(fields: str, where: str) -> str:
@@ -45,7 +47,7 @@ class Source:
         self.params: dict[str, Any] = {
             name: orjson.dumps(list(values)).decode()
             for name, values in vars(filters).items()
-            if values
+            if values and isinstance(values, tuple)
         }
 
     def _document_where(self) -> str:
@@ -66,6 +68,8 @@ class Source:
             clauses.append("+a.label IN (SELECT value FROM json_each(:labels))")
         if self.filters.annotators:
             clauses.append("+a.annotator IN (SELECT value FROM json_each(:annotators))")
+        if self.filters.origin in ORIGIN_CLAUSES:
+            clauses.append(ORIGIN_CLAUSES[self.filters.origin])
         return " AND ".join(clauses)
 
     def _spans_selected(self, *, orphaned: bool | None) -> str:
