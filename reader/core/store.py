@@ -173,6 +173,16 @@ def _annotation(row: Sequence[Any]) -> Annotation:
     return Annotation(**values)
 
 
+_ACTION_SELECT = "seq, doc_id, kind, target, before, after, annotator, at FROM actions"
+
+
+def _action(row: Sequence[Any]) -> Action:
+    seq, doc_id, kind, target, before, after, annotator, at = row
+    return Action(
+        seq, doc_id, kind, target, orjson.loads(before), orjson.loads(after), annotator, at
+    )
+
+
 def _document(row: Sequence[Any]) -> Document:
     values = dict(zip(_DOCUMENT_COLUMNS, row, strict=True))
     values["meta"] = orjson.loads(values["meta"])
@@ -659,38 +669,45 @@ class Store:
 
     def actions(self, doc_id: int) -> list[Action]:
         rows = self.conn.execute(
-            "SELECT seq, doc_id, kind, target, before, after, annotator, at FROM actions"
-            " WHERE doc_id = ? ORDER BY seq",
-            (doc_id,),
+            f"SELECT {_ACTION_SELECT} WHERE doc_id = ? ORDER BY seq", (doc_id,)
         )
-        return [
-            Action(r[0], r[1], r[2], r[3], orjson.loads(r[4]), orjson.loads(r[5]), r[6], r[7])
-            for r in rows
-        ]
+        return [_action(r) for r in rows]
 
-    def history(self, doc_id: int) -> tuple[list[Action], list[Action]]:
-        """The undo stack and the redo stack of a document, replayed from its action log."""
-        done: list[Action] = []
-        undone: list[Action] = []
-        by_seq: dict[int, Action] = {}
-        for action in self.actions(doc_id):
-            by_seq[action.seq] = action
-            if action.kind == "undo":
+    def action(self, seq: int) -> Action:
+        row = self.conn.execute(f"SELECT {_ACTION_SELECT} WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            raise StoreError(f"no action {seq}")
+        return _action(row)
+
+    def _stacks(self, doc_id: int) -> tuple[list[int], list[int]]:
+        """The undo and redo stacks (action seqs), replayed from the log's kinds alone."""
+        done: list[int] = []
+        undone: list[int] = []
+        rows = self.conn.execute(
+            "SELECT seq, kind FROM actions WHERE doc_id = ? ORDER BY seq", (doc_id,)
+        )
+        for seq, kind in rows:
+            if kind == "undo":
                 undone.append(done.pop())
-            elif action.kind == "redo":
+            elif kind == "redo":
                 done.append(undone.pop())
             else:
-                done.append(action)
+                done.append(seq)
                 undone.clear()
         return done, undone
+
+    def history(self, doc_id: int) -> tuple[list[Action], list[Action]]:
+        """The undo stack and the redo stack of a document, oldest first."""
+        done, undone = self._stacks(doc_id)
+        return [self.action(seq) for seq in done], [self.action(seq) for seq in undone]
 
     def undo(self, doc_id: int) -> Action | None:
         """Revert the document's latest action; returns it, or None when there is nothing."""
         with self.write():
-            done, _ = self.history(doc_id)
+            done, _ = self._stacks(doc_id)
             if not done:
                 return None
-            action = done[-1]
+            action = self.action(done[-1])
             self._applier(action.kind)(action.before, action.after)
             self._log(doc_id, "undo", action.after, action.before, target=action.seq)
         return action
@@ -698,10 +715,10 @@ class Store:
     def redo(self, doc_id: int) -> Action | None:
         """Re-apply the latest undone action; returns it, or None when there is nothing."""
         with self.write():
-            _, undone = self.history(doc_id)
+            _, undone = self._stacks(doc_id)
             if not undone:
                 return None
-            action = undone[-1]
+            action = self.action(undone[-1])
             self._applier(action.kind)(action.after, action.before)
             self._log(doc_id, "redo", action.before, action.after, target=action.seq)
         return action
