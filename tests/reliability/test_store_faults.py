@@ -203,11 +203,6 @@ def run_limited(args: list[str], file_size: int) -> subprocess.CompletedProcess[
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Staging.discard: closing the temporary file re-raises the write error, so the"
-    " partial .tmp file is never removed (reader/core/export/output.py)",
-)
 def test_disk_full_during_export_leaves_no_partial_file(db: Path) -> None:
     out = db.parent / "labels.jsonl"
     out.write_text("the previous export\n", encoding="utf-8")

@@ -5,6 +5,7 @@ any earlier file or folder as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -114,7 +115,9 @@ class Staging:
 
     def discard(self) -> None:
         for temporary, _, stream in self._files:
-            stream.close()
+            # Closing flushes the buffer, which fails again when the disk is full.
+            with contextlib.suppress(OSError):
+                stream.close()
             temporary.unlink(missing_ok=True)
         for temporary, _ in self._folders:
             shutil.rmtree(temporary, ignore_errors=True)
