@@ -8,12 +8,19 @@ places each annotation in the new text, trying in order:
    whose quote and context lie wholly inside either keeps its offsets (shifted by the
    change in length when it lies in the shared end).
 2. The exact quote with its exact prefix and suffix, nearest the expected position.
-3. Scored candidates: exact occurrences of the quote near the expected position and the
-   best approximate matches of the quote in a bounded window around the edit. Each is
-   scored like the Hypothesis annotator's ``matchQuote``: 50 quote : 20 prefix :
-   20 suffix : 2 position, where a similarity is ``1 - edit distance / length``. The best
-   candidate wins if its score reaches :data:`ORPHAN_BELOW`; otherwise the annotation is
-   an orphan (``None``).
+3. The exact occurrences of the quote nearest the expected position, scored like the
+   Hypothesis annotator's ``matchQuote``: 50 quote : 20 prefix : 20 suffix : 2 position,
+   each a similarity ``1 - edit distance / length``. Context is compared right next to
+   the match (prefix ending at its start, suffix beginning at its end), which also pins
+   the boundaries of approximate matches.
+4. When no exact occurrence scores enough: the best approximate matches of the quote in a
+   bounded window around the edit (up to ``len(quote) / 2`` errors), their boundaries
+   tried within a small radius, never cutting a word or taking in white space where the
+   quote's edges did not, scored the same way.
+
+The best candidate wins if its score reaches :data:`ORPHAN_BELOW`; otherwise the
+annotation is an orphan (``None``): an exact quote elsewhere with unrelated context, or
+a passage rewritten beyond recognition, is not placed.
 
 Approximate matching uses Myers' bit-vector algorithm (Myers 1999, in Hyyrö's
 formulation), so a search costs a few integer operations per character of the window.
@@ -25,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-ORPHAN_BELOW = 0.7  # a placement scoring less than this leaves the annotation an orphan
+ORPHAN_BELOW = 0.75  # a placement scoring less than this leaves the annotation an orphan
 QUOTE_WEIGHT, PREFIX_WEIGHT, SUFFIX_WEIGHT, POSITION_WEIGHT = 50, 20, 20, 2
 NEAREST_EXACT = 32  # exact occurrences scored, nearest the expected position first
 FUZZY_CANDIDATES = 8  # approximate match ends scored
@@ -104,13 +111,17 @@ def _place(old_text: str, new_text: str, edit: _Edit, anchor: Anchor) -> Placeme
         closest = min(in_context, key=lambda p: abs(p - hint))
         return Placement(closest, closest + len(quote), 1.0)
     nearest = sorted(exact, key=lambda p: abs(p - hint))[:NEAREST_EXACT]
-    exact_scored = [_scored(new_text, anchor, p, p + len(quote), 0, hint) for p in nearest]
-    fuzzy = _fuzzy_matches(new_text, quote, edit, hint)
-    for scored in (exact_scored, [_refine(new_text, anchor, *m, hint) for m in fuzzy]):
-        best = max(scored, key=lambda p: (p.score, -abs(p.start - hint)), default=None)
-        if best is not None and best.score >= ORPHAN_BELOW:
-            return best
-    return None
+    found = _best([_scored(new_text, anchor, p, p + len(quote), 0, hint) for p in nearest], hint)
+    if found is None:
+        fuzzy = _fuzzy_matches(new_text, quote, edit, hint)
+        found = _best([_refine(new_text, anchor, *match, hint) for match in fuzzy], hint)
+    return found
+
+
+def _best(placements: list[Placement], hint: int) -> Placement | None:
+    """The highest score (then the nearest), if it reaches the orphan threshold."""
+    best = max(placements, key=lambda p: (p.score, -abs(p.start - hint)), default=None)
+    return best if best is not None and best.score >= ORPHAN_BELOW else None
 
 
 def _occurrences(text: str, quote: str) -> list[int]:

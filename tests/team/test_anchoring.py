@@ -100,6 +100,13 @@ def test_removed_passage_is_an_orphan() -> None:
     assert relocate(TEXT, new, [anchor]) == [None]
 
 
+def test_short_quote_is_not_moved_to_another_occurrence_out_of_context() -> None:
+    said = TEXT.index("said", TEXT.index("Zhao"))
+    new = TEXT.replace("Zhao said the claims were false. ", "")
+    assert new.count("said") == 2  # "Officials said", "the ministry said"
+    assert relocate(TEXT, new, [quote_at(TEXT, said, said + 4)]) == [None]
+
+
 LETTERS = string.ascii_lowercase + " "
 
 
