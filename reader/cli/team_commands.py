@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import orjson
 
 from reader.cli.common import Context, fail, pass_context, warn
-from reader.core.agreement import OVERALL, Agreement, Scores, agreement, spans_from_store
+from reader.core.agreement import (
+    GOLD,
+    OVERALL,
+    Agreement,
+    Scores,
+    agreement,
+    annotators,
+    spans_from_store,
+)
 from reader.core.merge import merge_databases
 from reader.core.store import Store, StoreError
 from reader.core.text import one_line
 
-GOLD = "gold"  # the adjudicated layer; compared only when named
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 @click.command("merge")
@@ -56,14 +66,13 @@ def merge_command(obj: Context, sources: tuple[Path, ...], output: Path) -> None
 @click.argument("database", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--annotators",
+    "only",
     metavar="NAMES",
     help=f"Comma-separated annotators to compare (default: everyone but {GOLD!r}).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_context
-def agree_command(
-    obj: Context, database: Path | None, annotators: str | None, as_json: bool
-) -> None:
+def agree_command(obj: Context, database: Path | None, only: str | None, as_json: bool) -> None:
     """Agreement between annotators: span precision/recall/F1 and Krippendorff's alpha.
 
     Each pair is compared on the documents both annotated, per label and overall; "exact"
@@ -78,15 +87,19 @@ def agree_command(
     except StoreError as exc:
         fail(str(exc))
     present = sorted({name for doc in docs.values() for name in doc.spans})
-    names = annotators.split(",") if annotators else [n for n in present if n != GOLD]
-    names = [name.strip() for name in names if name.strip()]
+    names = [n.strip() for n in only.split(",") if n.strip()] if only else annotators(docs)
     if len(set(names)) < 2:
         fail(f"agreement needs two annotators; found: {', '.join(present) or 'none'}")
     result = agreement(docs, names)
     if as_json:
         click.echo(orjson.dumps(_as_json(result), option=orjson.OPT_INDENT_2).decode())
     else:
-        _print_table(result)
+        from rich.console import Console  # loaded only here: the CLI stays light
+
+        console = Console()
+        if not console.is_terminal:
+            console.width = 160
+        console.print(agreement_table(result))
 
 
 def _as_json(result: Agreement) -> dict[str, object]:
@@ -105,8 +118,8 @@ def _as_json(result: Agreement) -> dict[str, object]:
     }
 
 
-def _print_table(result: Agreement) -> None:
-    from rich.console import Console  # loaded only here: the CLI stays light
+def agreement_table(result: Agreement) -> Table:
+    """The agreement numbers as a rich table (pairs, then their average, by label)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -123,10 +136,7 @@ def _print_table(result: Agreement) -> None:
             cells = [Text(one_line(pair_name)), Text(one_line(label))]
             table.add_row(*cells, *(Text(cell) for cell in _cells(scores)))
         table.add_section()
-    console = Console()
-    if not console.is_terminal:
-        console.width = 160
-    console.print(table)
+    return table
 
 
 def _cells(scores: Scores) -> list[str]:

@@ -30,6 +30,7 @@ from typing import TypeVar
 from reader.core.store import Store
 
 OVERALL = "(all labels)"
+GOLD = "gold"  # the adjudicated layer: compared only when named
 V = TypeVar("V", bound=Hashable)
 
 
@@ -397,3 +398,8 @@ def spans_from_store(store: Store) -> dict[int, DocumentSpans]:
         lengths[doc_id] = length
         spans[doc_id][annotator].append(Span(start, end, label))
     return {d: DocumentSpans(lengths[d], dict(by_annotator)) for d, by_annotator in spans.items()}
+
+
+def annotators(docs: Mapping[int, DocumentSpans]) -> list[str]:
+    """Everyone with spans in ``docs`` except the gold layer."""
+    return sorted({name for doc in docs.values() for name in doc.spans if name != GOLD})

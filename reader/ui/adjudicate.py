@@ -1,9 +1,10 @@
-"""Adjudication: walk the documents where annotators disagree and build a gold layer.
+"""Agreement and adjudication screens.
 
-Each passage (a run of overlapping spans) shows every annotator's version and the gold
-one. Keys accept one version, all of them, or none, and adjust the gold spans; the gold
-layer is written through the store (annotator ``gold``), so undo works and it exports
-like any other annotator's work.
+:class:`AgreementScreen` shows the numbers of ``reader agree``. :class:`AdjudicationScreen`
+walks the documents where annotators disagree, one passage (a run of overlapping spans) at
+a time, showing every annotator's version and the gold one. Keys accept one version, all
+of them, or none, and adjust the gold spans; the gold layer is written through the store
+(annotator ``gold``), so undo works and it exports like any other annotator's work.
 """
 
 from __future__ import annotations
@@ -19,12 +20,21 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from reader.cli.team_commands import agreement_table
 from reader.config import Config
-from reader.core.agreement import Passage, Span, disagreeing_documents, passages, spans_from_store
+from reader.core.agreement import (
+    GOLD,
+    Passage,
+    Span,
+    agreement,
+    annotators,
+    disagreeing_documents,
+    passages,
+    spans_from_store,
+)
 from reader.core.store import Annotation, Store, StoreError
 from reader.core.text import one_line
 
-GOLD = "gold"
 CONTEXT = 80  # characters shown on each side of a passage
 ANNOTATOR_STYLES = ("bold", "italic", "underline", "bold italic", "bold underline")
 
@@ -47,6 +57,34 @@ def _word_end(text: str, position: int, step: int) -> int:
     while 0 < i < len(text) and not (not text[i - 1].isspace() and text[i].isspace()):
         i += step
     return min(max(i, 0), len(text))
+
+
+class AgreementScreen(Screen[None]):
+    """Agreement between the annotators of this database; ``a`` opens adjudication."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="agreement.back"),
+        Binding("a", "adjudicate", "Adjudicate", id="agreement.adjudicate"),
+    ]
+
+    def __init__(self, store: Store, config: Config) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        docs = spans_from_store(store)
+        names = annotators(docs)
+        self.result = agreement(docs, names) if len(names) >= 2 else None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="agreement"):
+            if self.result is None:
+                yield Static(Text("Agreement needs annotations by two annotators."))
+            else:
+                yield Static(agreement_table(self.result))
+        yield Footer()
+
+    def action_adjudicate(self) -> None:
+        self.app.push_screen(AdjudicationScreen(self.store, self.config))
 
 
 class AdjudicationScreen(Screen[None]):
@@ -85,7 +123,7 @@ class AdjudicationScreen(Screen[None]):
         self.config = config
         self.gold = Store(store.path, annotator=GOLD)
         docs = spans_from_store(store)
-        self.annotators = sorted({n for d in docs.values() for n in d.spans if n != GOLD})
+        self.annotators = annotators(docs)
         self.documents = disagreeing_documents(docs, self.annotators)
         self.rejected: set[tuple[int, int, int]] = set()  # passages resolved with no gold
         self.doc_index = 0

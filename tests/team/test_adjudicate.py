@@ -8,23 +8,25 @@ import orjson
 import pytest
 from click.testing import CliRunner
 from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.cli import main
 from reader.config import Config
 from reader.core.merge import merge_databases
 from reader.core.store import Store
-from reader.ui.adjudicate import AdjudicationScreen
+from reader.ui.adjudicate import AdjudicationScreen, AgreementScreen
 from tests.team.conftest import DRONES, doc_id
 
 
 class Host(App[None]):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, screen: type[Screen[None]] = AdjudicationScreen) -> None:
         super().__init__()
         self.store = store
+        self.first = screen
 
     def on_mount(self) -> None:
-        self.push_screen(AdjudicationScreen(self.store, Config()))
+        self.push_screen(self.first(self.store, Config()))  # type: ignore[call-arg]
 
 
 @pytest.fixture
@@ -112,3 +114,14 @@ async def test_no_disagreement_says_so(tmp_path: Path, alice_db: Path) -> None:
         assert isinstance(app.screen, AdjudicationScreen)
         title = str(app.screen.query_one("#adjudicate-title", Static).render())
         assert "no disagreements" in title
+
+
+async def test_agreement_screen_shows_the_table_and_opens_adjudication(team: Store) -> None:
+    app = Host(team, AgreementScreen)
+    async with app.run_test(size=(160, 40)) as pilot:
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "alice / bob" in shown and "(all labels)" in shown and "0.750" in shown
+        await pilot.press("a")
+        assert isinstance(app.screen, AdjudicationScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, AgreementScreen)
