@@ -95,15 +95,15 @@ class AdjudicationScreen(Screen[None]):
     AdjudicationScreen #adjudicate-body { height: 1fr; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="adjudicate.back"),
+        Binding("escape", "app.pop_screen", "Back", show=False, id="adjudicate.back"),
         *(
-            Binding(str(n), f"accept({n - 1})", "Accept 1-9", show=n == 1, id=f"adjudicate.{n}")
+            Binding(str(n), f"accept({n - 1})", "Accept", show=n == 1, id=f"adjudicate.{n}")
             for n in range(1, 10)
         ),
         Binding("a", "accept_all", "All", id="adjudicate.accept_all"),
-        Binding("x", "reject", "Neither", id="adjudicate.reject"),
+        Binding("x", "reject", "None", id="adjudicate.reject"),
         Binding("g", "accept_agreed", "Agreed", id="adjudicate.accept_agreed"),
-        Binding("e", "next_gold", "Edit next", id="adjudicate.next_gold"),
+        Binding("e", "next_gold", "Edit", id="adjudicate.next_gold"),
         Binding("left_square_bracket", "move_start(-1)", "Start", id="adjudicate.start_back"),
         Binding("right_square_bracket", "move_start(1)", "", show=False, id="adjudicate.start_on"),
         Binding("left_curly_bracket", "move_end(-1)", "End", id="adjudicate.end_back"),
@@ -111,7 +111,7 @@ class AdjudicationScreen(Screen[None]):
         Binding("l", "cycle_label", "Label", id="adjudicate.label"),
         Binding("j,down", "passage(1)", "Next", id="adjudicate.next_passage"),
         Binding("k,up", "passage(-1)", "Previous", show=False, id="adjudicate.previous_passage"),
-        Binding("n", "document(1)", "Next doc", id="adjudicate.next_document"),
+        Binding("n", "document(1)", "Doc", id="adjudicate.next_document"),
         Binding("p", "document(-1)", "", show=False, id="adjudicate.previous_document"),
         Binding("u", "undo", "Undo", id="adjudicate.undo"),
         Binding("U,ctrl+r", "redo", "Redo", show=False, id="adjudicate.redo"),
