@@ -18,16 +18,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
-import sqlite_utils
 
 from reader.core.anchoring import relocate
 from reader.core.migrations import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from reader.core.suggest import Suggestion
 
 CONTEXT_CHARS = 32  # characters of prefix/suffix kept with each annotation for re-anchoring
@@ -224,7 +226,6 @@ class Store:
                 self.conn = self._connect(f"file:{location}?mode=ro&immutable=1", uri=True)
         except sqlite3.DatabaseError as exc:
             raise database_problem(self.path, exc) from None
-        self.db = sqlite_utils.Database(self.conn)
         self.wal = self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         try:
             self._migrate()
@@ -247,6 +248,14 @@ class Store:
         return conn
 
     # -- connection and transactions -------------------------------------------------
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils on the same connection, for scripts and inspection (loaded lazily:
+        importing it costs more than the rest of the start-up)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         self.conn.close()
