@@ -161,8 +161,11 @@ def test_edits_inside_a_quote_reanchor_there_or_orphan(
     assert placed.score >= ORPHAN_BELOW
     # never somewhere else: the placement overlaps where the edited passage now is ...
     assert placed.start < max(true_end, start + 1) and placed.end > start
-    # ... and matches the old passage at least as well as that passage does
-    if true_end > start:
+    # ... and is the exact quote (the edit only looks inside it: "x" + "xy" == "xx" + "y"),
+    # or matches the old passage at least as well as that passage does
+    if anchor.quote in new:
+        assert new[placed.start : placed.end] == anchor.quote
+    elif true_end > start:
         assert placed.score >= match_score(new, anchor, start, true_end, start) - 1e-9
 
 
