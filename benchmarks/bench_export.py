@@ -92,8 +92,10 @@ def run(ctx: Context) -> None:
         ours.append(timed_process(reader_export(db, out), log))
         cli.append(timed_process([sqlite3_cli, "-json", str(db), CLI_QUERY], cli_out))
         core.append(in_fresh_process(export_in_process, str(db), str(out)))
-    third = timed_process(reader_export(db, out, "--status", "done"), log)
     our_mb, cli_mb = out.stat().st_size / 2**20, cli_out.stat().st_size / 2**20
+    third = timed_process(
+        reader_export(db, out.with_suffix(".third.jsonl"), "--status", "done"), log
+    )
     seconds, cli_seconds = median([r.seconds for r in ours]), median([r.seconds for r in cli])
     our_cpu, cli_cpu = median([r.cpu for r in ours]), median([r.cpu for r in cli])
     peak = median([r.peak_mb for r in ours])

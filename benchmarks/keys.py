@@ -27,6 +27,7 @@ QUIET_ROUNDS = 3  # consecutive event-loop turns with every message queue empty
 class Latencies:
     wall: list[float] = field(default_factory=list)  # ms per key
     cpu: list[float] = field(default_factory=list)
+    later: list[float] = field(default_factory=list)  # CPU ms of work the key left for later
 
     def extend(self, other: Latencies) -> None:
         self.wall += other.wall
@@ -67,6 +68,16 @@ async def press(pilot: Pilot[Any], key: str, into: Latencies) -> None:
     app.screen._on_timer_update()  # the frame: layout and the changed lines
     into.wall.append((time.perf_counter() - wall) * 1000)
     into.cpu.append((time.process_time() - cpu) * 1000)
+
+
+async def work_left(pilot: Pilot[Any], seconds: float, into: Latencies) -> None:
+    """CPU time the app spends in the ``seconds`` after a key with no further input: work it
+    put off (timers, workers). A key pressed meanwhile waits for it."""
+    app = pilot.app
+    cpu = time.process_time()
+    await asyncio.sleep(seconds)
+    await settle(app)
+    into.later.append((time.process_time() - cpu) * 1000)
 
 
 async def run_action(pilot: Pilot[Any], action: object, into: Latencies) -> None:
