@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from pathlib import Path, PurePath
 from typing import ClassVar
 
@@ -20,6 +23,8 @@ from reader.ui.commands import LibraryCommands, OpenDocument
 from reader.ui.library import LibraryScreen, ReadingScreenFactory, reading_screen
 from reader.ui.resources import stylesheets
 from reader.ui.stats import StatsScreen
+
+_QUIT_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
 
 # Calm, high-contrast palettes for long reading sessions.
 DARK = Theme(
@@ -102,9 +107,22 @@ class ReaderApp(App[None]):
         )
         self._apply_configured_theme()
         self._show_notices(self.notices)
+        self._handle_signals(add=True)
 
     def on_unmount(self) -> None:
+        self._handle_signals(add=False)
         self.store.close()
+
+    def _handle_signals(self, *, add: bool) -> None:
+        """SIGTERM and SIGHUP (terminal closed) quit like `q`: the terminal is restored."""
+        loop = asyncio.get_running_loop()
+        for number in _QUIT_SIGNALS:
+            # Not possible off the main thread or on platforms without these signals.
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                if add:
+                    loop.add_signal_handler(number, self.exit)
+                else:
+                    loop.remove_signal_handler(number)
 
     @property
     def library(self) -> LibraryScreen:

@@ -90,8 +90,8 @@ def test_quitting_loses_nothing_shown_saved(
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-@pytest.mark.parametrize("leave", [quit_by_q, quit_by_ctrl_c])
-def test_quitting_by_key_restores_the_terminal(
+@pytest.mark.parametrize("leave", [quit_by_q, quit_by_ctrl_c, terminate])
+def test_quitting_restores_the_terminal(
     leave: Callable[[PtyApp], None], sample_db: Path, app_on: Callable[[Path], PtyApp]
 ) -> None:
     app = app_on(sample_db)
