@@ -80,13 +80,15 @@ def load_config(path: Path | None = None) -> Config:
     """Read ``path`` (or the default file when it exists); errors name the file."""
     explicit = path is not None
     path = path or default_config_path()
-    if not path.exists():
-        if explicit:
-            raise ConfigError(f"{path}: no such config file")
-        return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"{path}: no such config file") from None
+        return Config()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
     return parse_config(data, path)
 

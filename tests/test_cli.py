@@ -102,3 +102,15 @@ def test_path_without_subcommand_imports_and_opens(
     assert result.exit_code == 0, result.output
     assert opened and opened[0]["db_path"] == db
     assert str(opened[0]["notices"]).startswith("['imported:")
+
+
+def test_unreadable_config_is_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "conf.toml"
+    folder.mkdir()  # a folder where the file should be: reading it fails on every platform
+    result = CliRunner().invoke(
+        main, ["--config", str(folder), "--db", str(tmp_path / "r.db"), "stats"]
+    )
+    assert result.exit_code == 1
+    assert (
+        result.stderr.startswith(f"error: {folder}: cannot read") and result.stderr.count("\n") == 1
+    )
