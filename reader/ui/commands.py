@@ -1,4 +1,5 @@
-"""Command palette providers: open a document by title, and the app's library commands.
+"""Command palette providers: open a document by title, the app's commands, and the commands
+of the reading screen.
 
 Titles come from the database as the user types (never a full list in memory) and are shown
 as sanitised :class:`Content`, never as markup.
@@ -19,6 +20,7 @@ from reader.core.text import one_line
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
+    from reader.ui.reading_screen import ReadingScreen
 
 TITLE_HITS = 20
 
@@ -54,8 +56,38 @@ class OpenDocument(Provider):
 Command = tuple[str, str, Callable[[], object]]
 
 
-class LibraryCommands(Provider):
-    """Theme, stats, filters, sorts and long work (import, search index, export)."""
+class CommandList(Provider):
+    """A fixed list of commands (name, help, callback), matched fuzzily by name."""
+
+    def commands(self) -> Iterator[Command]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self.commands():
+            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self.commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, highlighted(matcher, name), callback, text=name, help=help_text)
+
+
+def show_agreement(app: ReaderApp) -> None:
+    from reader.ui.adjudicate import AgreementScreen  # loads the agreement code on first use
+
+    app.push_screen(AgreementScreen(app.store, app.config))
+
+
+def adjudicate(app: ReaderApp) -> None:
+    from reader.ui.adjudicate import AdjudicationScreen
+
+    app.push_screen(AdjudicationScreen(app.store, app.config))
+
+
+class LibraryCommands(CommandList):
+    """Theme, stats, team work, filters, sorts and long work (import, search index, export)."""
 
     def commands(self) -> Iterator[Command]:
         app: ReaderApp = self.app  # type: ignore[assignment]
@@ -69,6 +101,16 @@ class LibraryCommands(Provider):
             "Show statistics",
             "Documents by status, annotations by label and annotator",
             app.action_show_stats,
+        )
+        yield (
+            "Show annotator agreement",
+            "Span F1 and Krippendorff's alpha between the annotators",
+            partial(show_agreement, app),
+        )
+        yield (
+            "Adjudicate disagreements",
+            "Walk the passages where annotators disagree and build the gold layer",
+            partial(adjudicate, app),
         )
         yield (
             "Filter library: all statuses",
@@ -102,7 +144,7 @@ class LibraryCommands(Provider):
             )
         yield (
             "Import files or a folder…",
-            "Add .txt, .md and .jsonl documents",
+            "Add .txt, .md and .jsonl documents (labelled JSONL with its annotations)",
             app.work.ask_import,
         )
         yield (
@@ -112,13 +154,19 @@ class LibraryCommands(Provider):
         )
         yield ("Export annotations…", "Write the annotations as training data", app.work.ask_export)
 
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self.commands():
-            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self.commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, highlighted(matcher, name), callback, text=name, help=help_text)
+class ReadingCommands(CommandList):
+    """What the reading screen offers besides its keys."""
+
+    def commands(self) -> Iterator[Command]:
+        screen: ReadingScreen = self.screen  # type: ignore[assignment]
+        yield (
+            "Accept all suggestions in this document",
+            "Every pending rule suggestion becomes an annotation, as one step that u undoes",
+            screen.action_accept_all_suggestions,
+        )
+        yield (
+            "Hide or show suggestions",
+            "Toggle the rule suggestions in the text",
+            screen.action_toggle_suggestions,
+        )

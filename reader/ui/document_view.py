@@ -1,5 +1,5 @@
-"""The reading view: a Line-API widget showing wrapped text with a cursor, a selection and
-annotation highlights.
+"""The reading view: a Line-API widget showing wrapped text with a cursor, a selection,
+annotation highlights and rule suggestions.
 
 Only visible rows are rendered. A wrap index (the offsets of every visual row) is built once per
 width, rendered rows are cached, and a change re-renders only the rows it touched. All offsets
@@ -15,7 +15,7 @@ from itertools import accumulate, pairwise
 from typing import ClassVar, Generic, NamedTuple, TypeVar
 
 from rich.cells import get_character_cell_size, split_graphemes
-from rich.color import Color, ColorParseError
+from rich.color import Color, ColorParseError, blend_rgb
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -138,6 +138,15 @@ class Highlight(NamedTuple):
     id: str
 
 
+class Hint(NamedTuple):
+    """A suggestion as the view shows it: a label a rule proposes, in the view's offsets."""
+
+    start: int
+    end: int
+    label: str
+    rule: str
+
+
 class _Styled(NamedTuple):
     """A stretch of text in a style of the text itself (a Markdown heading, emphasis, …)."""
 
@@ -146,7 +155,7 @@ class _Styled(NamedTuple):
     kind: str
 
 
-_Span = TypeVar("_Span", Highlight, _Styled)
+_Span = TypeVar("_Span", Highlight, Hint, _Styled)
 
 
 class _SpanIndex(Generic[_Span]):
@@ -182,6 +191,21 @@ def label_style(label: Label) -> Style:
 
 _UNKNOWN_LABEL = Style(underline=True, reverse=True)
 _PLAIN = Style()
+SUGGESTION_TEXT_MIX = 0.35  # share of the text colour in a suggestion's colour
+
+
+def suggestion_style(label: Label, base: Style) -> Style:
+    """Text in the label's colour, mixed toward the text colour of ``base`` so that it reads on
+    light and dark backgrounds alike (no background: that is how annotations look)."""
+    try:
+        colour = Color.parse(label.color).get_truecolor()
+    except ColorParseError:
+        return _PLAIN
+    if base.color is not None:
+        colour = blend_rgb(colour, base.color.get_truecolor(), SUGGESTION_TEXT_MIX)
+    return Style(color=Color.from_triplet(colour))
+
+
 # Kinds of text style (reader.core.markdown's names, heading levels folded) with their
 # component class, so that themes style them in CSS.
 TEXT_KINDS = (
@@ -210,6 +234,8 @@ class _Paint(NamedTuple):
     base: Style
     styles: list[_Styled]
     kind_styles: dict[str, Style]
+    hints: list[Hint]
+    hint_styles: dict[str, Style]
     highlights: list[Highlight]
     selection: tuple[int, int]
     selection_style: Style
@@ -222,6 +248,11 @@ class _Paint(NamedTuple):
         for span in self.styles:
             if span.start <= offset < span.end:
                 style += self.kind_styles.get(span.kind, _PLAIN)
+        hinted = [h for h in self.hints if h.start <= offset < h.end]
+        if hinted:
+            # Under an annotation its colours win; the suggestion's cue stays visible.
+            hint = min(hinted, key=lambda h: h.end - h.start)
+            style += self.hint_styles.get(hint.label, self.hint_styles[""])
         covering = [h for h in self.highlights if h.start <= offset < h.end]
         if covering:
             # The innermost highlight's colour, with every covering label's text cue on top.
@@ -268,6 +299,7 @@ class DocumentView(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "document-view--cursor",
         "document-view--selection",
+        "document-view--suggestion",
         *(f"document-view--{kind}" for kind in TEXT_KINDS),
     }
 
@@ -313,12 +345,14 @@ class DocumentView(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._labels = tuple(labels)
         self._label_styles = {label.name: label_style(label) for label in labels}
         self.text = ""
         self.cursor = 0
         self.mark: int | None = None
         self._styles: _SpanIndex[_Styled] = _SpanIndex([])
         self._highlights: _SpanIndex[Highlight] = _SpanIndex([])
+        self._hints: _SpanIndex[Hint] = _SpanIndex([])
         self._wrap: Wrap | None = None
         self._goal_x: int | None = None
         self._top = 0  # offset of the first visible row, kept across re-wrapping
@@ -326,6 +360,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._snap: tuple[str, int, int] | None = None  # last snap, so a repeat extends it
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._text_styles: dict[str, Style] = {}
+        self._hint_styles: dict[str, Style] = {}
 
     # -- content ----------------------------------------------------------------------
 
@@ -348,6 +383,7 @@ class DocumentView(ScrollView, can_focus=True):
             for start, end, kind in styles
         )
         self._highlights = _SpanIndex(highlights)
+        self._hints = _SpanIndex([])
         self.cursor = self._clamp(cursor)
         self.mark = None
         self._goal_x = self._snap = None
@@ -372,6 +408,22 @@ class DocumentView(ScrollView, can_focus=True):
     def highlights(self) -> list[Highlight]:
         return list(self._highlights.spans)
 
+    def set_suggestions(self, hints: Iterable[Hint]) -> None:
+        """Replace the suggestions shown, re-rendering only rows whose suggestions changed."""
+        old = set(self._hints.spans)
+        self._hints = _SpanIndex(hints)
+        for start, end, _, _ in old.symmetric_difference(self._hints.spans):
+            self._invalidate(start, end)
+
+    def suggestions_at(self, offset: int) -> list[Hint]:
+        """Suggestions covering ``offset``, innermost (shortest) first."""
+        found = self._hints.overlapping(offset, offset + 1)
+        return sorted(found, key=lambda h: (h.end - h.start, h.start, h.label))
+
+    @property
+    def suggestions(self) -> list[Hint]:
+        return list(self._hints.spans)
+
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected span ``[start, end)``, or None."""
@@ -387,6 +439,16 @@ class DocumentView(ScrollView, can_focus=True):
         if self._wrap is None or not len(self._wrap):
             return self._top
         return self._wrap.starts[min(int(self.scroll_y), len(self._wrap) - 1)]
+
+    @property
+    def visible_span(self) -> tuple[int, int]:
+        """From the start of the first visible row to the end of the last."""
+        wrap = self._wrap
+        if wrap is None or not len(wrap):
+            return self._top, self._top
+        first = min(int(self.scroll_y), len(wrap) - 1)
+        last = min(first + max(1, self.scrollable_content_region.height), len(wrap)) - 1
+        return wrap.starts[first], wrap.ends[last]
 
     @property
     def wrap(self) -> Wrap | None:
@@ -589,6 +651,7 @@ class DocumentView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._text_styles = {}
+        self._hint_styles = {}
         self._cache.clear()
 
     def _rewrap(self) -> None:
@@ -626,6 +689,16 @@ class DocumentView(ScrollView, can_focus=True):
             }
         return self._text_styles
 
+    def _suggestion_styles(self) -> dict[str, Style]:
+        """Per label, how its suggestions look; ``""`` for labels not configured."""
+        if not self._hint_styles:
+            cue = self.get_component_rich_style("document-view--suggestion", partial=True)
+            base = self.rich_style
+            self._hint_styles = {"": cue} | {
+                label.name: suggestion_style(label, base) + cue for label in self._labels
+            }
+        return self._hint_styles
+
     def render_line(self, y: int) -> Strip:
         row = y + int(self.scroll_y)
         width = self.scrollable_content_region.width
@@ -644,6 +717,8 @@ class DocumentView(ScrollView, can_focus=True):
             base=self.rich_style,
             styles=self._styles.overlapping(start, end),
             kind_styles=self._kind_styles(),
+            hints=self._hints.overlapping(start, end),
+            hint_styles=self._suggestion_styles(),
             highlights=self._highlights.overlapping(start, end),
             selection=self.selection or (0, 0),
             selection_style=self.get_component_rich_style("document-view--selection", partial=True),
@@ -652,9 +727,9 @@ class DocumentView(ScrollView, can_focus=True):
             label_styles=self._label_styles,
         )
         cuts = {start, end}
-        spans = [(s.start, s.end) for s in paint.styles] + [
-            (h.start, h.end) for h in paint.highlights
-        ]
+        spans = [(s.start, s.end) for s in paint.styles]
+        spans += [(h.start, h.end) for h in paint.hints]
+        spans += [(h.start, h.end) for h in paint.highlights]
         for a, b in (*spans, paint.selection, paint.cursor):
             cuts.update((min(max(a, start), end), min(max(b, start), end)))
         points = sorted(cuts)

@@ -1,11 +1,15 @@
-"""The reading screen: one document in a DocumentView, its annotations, a legend and a status line.
+"""The reading screen: one document in a DocumentView, its annotations and rule suggestions,
+a legend and a status line.
 
 The view works in the offsets of the text it shows (for Markdown, the rendered reading text);
 everything sent to or read from the store is converted to offsets in the stored text.
+Suggestions are computed in a thread for a window around what the view shows, again after
+the view stops scrolling past that window and after every change.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from bisect import bisect_right
@@ -19,67 +23,37 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
-from reader.config import Config
+from reader.config import Config, ConfigError
 from reader.core import segment
 from reader.core.markdown import Rendered, render_markdown, render_plain
 from reader.core.store import Annotation, Document, Status, Store, StoreError
+from reader.core.suggest import Suggestion, pending, rules_from_config
 from reader.core.text import one_line
 from reader.ui import clipboard
+from reader.ui.commands import ReadingCommands
+from reader.ui.confirm import Confirm
 from reader.ui.dialogs import LabelPicker, NoteEditor, excerpt, label_prompt
-from reader.ui.document_view import DocumentView, Highlight, label_style
+from reader.ui.document_view import DocumentView, Highlight, Hint, label_style
+from reader.ui.key_bar import KeyBar
+from reader.ui.suggestions import accept_in_store, pending_in, pending_in_document, window_around
 
 POSITION_SAVE_SECONDS = 2.0
 # The panel is rebuilt after a pause in editing: its cost grows with the annotation count,
 # while the highlight in the text shows at once.
 PANEL_DELAY_SECONDS = 0.25
+SUGGEST_AFTER_SCROLL_SECONDS = 0.15  # suggestions follow the view once it stops scrolling
+CONFIRM_ACCEPT_ABOVE = 10  # accepting more suggestions at once than this asks first
 _ANNOTATION = Binding.Group("Annot.")
 _DOCUMENT = Binding.Group("Doc")
+_SUGGESTION = Binding.Group("Suggestion")
 _TAG = Binding.Group("Tag", compact=True)
-
-
-class KeyBar(Static):
-    """The keys that work here, on one line, as Textual's Footer shows them.
-
-    It redraws in place when focus or bindings change; the Footer builds a widget per key
-    instead, which made opening a dialog or moving the focus take a noticeable moment.
-    """
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key"}
-
-    def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._show_keys)
-        self._show_keys(self.screen)
-
-    def on_unmount(self) -> None:
-        self.screen.bindings_updated_signal.unsubscribe(self)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if self.is_mounted:  # a new theme: the keys' colour changes
-            self.call_later(self._show_keys, self.screen)
-
-    def _show_keys(self, screen: Screen[object]) -> None:
-        shown: dict[str, list[str]] = {}  # description (or group) -> keys
-        actions: set[str] = set()  # one key per action, as the Footer shows them
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            palette = binding.action == "command_palette" and self.app.ENABLE_COMMAND_PALETTE
-            if not (binding.show or palette) or not active.enabled or binding.action in actions:
-                continue
-            actions.add(binding.action)
-            name = binding.group.description if binding.group else binding.description
-            shown.setdefault(name, []).append(self.app.get_key_display(binding))
-        key_style = self.get_component_rich_style("key-bar--key", partial=True)
-        line = Text(no_wrap=True, overflow="ellipsis")
-        for name, keys in shown.items():
-            line.append(" ".join(keys), key_style)
-            line.append(f" {one_line(name)}  ")
-        self.update(line, layout=False)
 
 
 class ReadingScreen(Screen[int]):
@@ -87,11 +61,61 @@ class ReadingScreen(Screen[int]):
 
     # No side panel when narrow.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (as Screen types it)
+    COMMANDS: ClassVar = {ReadingCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=False, id="reading.back"),
         Binding("x,delete", "delete", "Delete", id="reading.delete"),
         Binding("u", "undo", "Undo", id="reading.undo"),
         Binding("U,ctrl+r", "redo", "Redo", show=False, id="reading.redo"),
+        Binding(
+            "a",
+            "accept_suggestion",
+            "Accept",
+            id="reading.accept_suggestion",
+            group=_SUGGESTION,
+            tooltip="Accept the suggestion at the cursor: it becomes an annotation",
+        ),
+        Binding(
+            "r",
+            "reject_suggestion",
+            "Reject",
+            id="reading.reject_suggestion",
+            group=_SUGGESTION,
+            tooltip="Reject the suggestion at the cursor: it is not suggested again",
+        ),
+        Binding(
+            "A",
+            "accept_all_suggestions",
+            "Accept all suggestions",
+            show=False,
+            id="reading.accept_all_suggestions",
+            tooltip="Accept every suggestion in the document, as one step that u undoes",
+        ),
+        Binding(
+            "S",
+            "toggle_suggestions",
+            "Hide/show suggestions",
+            show=False,
+            id="reading.toggle_suggestions",
+        ),
+        Binding(
+            "}", "jump_suggestion(1)", "Next suggestion", show=False, id="reading.next_suggestion"
+        ),
+        Binding(
+            "{",
+            "jump_suggestion(-1)",
+            "Previous suggestion",
+            show=False,
+            id="reading.previous_suggestion",
+        ),
+        Binding(
+            "o",
+            "place_orphan",
+            "Re-place orphan",
+            show=False,
+            id="reading.place_orphan",
+            tooltip="Put the orphan picked in the panel on the selected passage",
+        ),
         Binding("c", "change_label", "Label", id="reading.change_label"),
         Binding("e", "edit_note", "Note", id="reading.edit_note"),
         Binding("y", "copy", "Copy", id="reading.copy"),
@@ -125,6 +149,20 @@ class ReadingScreen(Screen[int]):
         self._saved_at: str | None = None
         self._last_action = ""
         self._position_dirty = False
+        self._orphans: set[str] = set()  # ids of the live annotations that lost their passage
+        self._placing: str | None = None  # the orphan picked in the panel to re-place
+        self.rules_problem = ""
+        try:
+            self.rules = rules_from_config(config)
+        except ConfigError as exc:
+            self.rules, self.rules_problem = (), str(exc)
+        self.show_suggestions = True
+        self.suggestions: list[Suggestion] = []  # pending ones of the window, stored offsets
+        self._hints: dict[Hint, Suggestion] = {}  # those shown, by their place in the view
+        self._suggested: tuple[int, int] | None = None  # view offsets the suggestions cover
+        self._scroll_timer: Timer | None = None
+        self._finding: int | None = None  # percent done of a whole-document search
+        self._busy = ""  # a long write in a thread: other writes would wait on it
         self.view = DocumentView(config.labels, id="reading-document")
         self._add_label_bindings()
 
@@ -162,7 +200,15 @@ class ReadingScreen(Screen[int]):
     def on_mount(self) -> None:
         self._open(self.doc_id)
         self.set_interval(POSITION_SAVE_SECONDS, self._save_position_if_moved)
+        self.watch(self.view, "scroll_y", self._viewport_moved, init=False)
         self._warn_about_clashing_label_keys()
+        if self.rules_problem:
+            self.notify(
+                one_line(f"no suggestions: {self.rules_problem}"), severity="warning", markup=False
+            )
+
+    def on_resize(self) -> None:
+        self._viewport_moved()
 
     def _warn_about_clashing_label_keys(self) -> None:
         """A label key that a reading key already uses would never tag: say so once."""
@@ -186,7 +232,9 @@ class ReadingScreen(Screen[int]):
         for label in self.config.labels:
             legend.append_text(label_prompt(label))
             legend.append(f"  {label.style}\n", "dim")
-        legend.append("overlaps: innermost colour, every label's style", "dim")
+        legend.append("overlaps: innermost colour, every label's style\n", "dim")
+        legend.append("suggestion", "underline2")
+        legend.append(": label colour, no fill", "dim")
         return legend
 
     # -- opening and leaving ----------------------------------------------------------
@@ -200,6 +248,7 @@ class ReadingScreen(Screen[int]):
             self.rendered = render_plain(document.text)
         text = self.rendered.text
         self._line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self._placing, self.suggestions, self._hints, self._suggested = None, [], {}, None
         self._load_annotations()
         self.view.load(
             text,
@@ -213,6 +262,7 @@ class ReadingScreen(Screen[int]):
         self._refresh_panel()
         self._refresh_status()
         self.view.focus()
+        self._request_suggestions()
 
     def _save_position(self) -> None:
         if self.document is None:
@@ -226,12 +276,16 @@ class ReadingScreen(Screen[int]):
         self._position_dirty = False
 
     def _save_position_if_moved(self) -> None:
-        if self._position_dirty:
+        if self._position_dirty and not self._busy:
             self._save_position()
 
     def action_back(self) -> None:
         if self.view.selection is not None:
             self.view.clear_selection()
+            return
+        if self._placing is not None:
+            self._placing = None
+            self._refresh_status()
             return
         self._save_position()
         self.dismiss(self.doc_id)
@@ -257,20 +311,26 @@ class ReadingScreen(Screen[int]):
     # -- annotations ------------------------------------------------------------------
 
     def _load_annotations(self) -> None:
-        self.annotations, self._shown = {}, {}
+        self.annotations, self._shown, self._orphans = {}, {}, set()
         self._take(self.store.annotations(self.doc_id))
 
     def _take(self, annotations: Iterable[Annotation]) -> None:
-        """Record the current state of these annotations (deleted ones leave)."""
+        """Record the current state of these annotations (deleted ones leave); orphans are
+        listed, never drawn."""
         for annotation in annotations:
             self.annotations.pop(annotation.id, None)
             self._shown.pop(annotation.id, None)
+            self._orphans.discard(annotation.id)
             if annotation.deleted_at is not None:
                 continue
             self.annotations[annotation.id] = annotation
+            if annotation.orphaned:
+                self._orphans.add(annotation.id)
             start, end = self.rendered.rendered_span(annotation.start, annotation.end)
             if not annotation.orphaned and start < end:
                 self._shown[annotation.id] = Highlight(start, end, annotation.label, annotation.id)
+        if self._placing not in self._orphans:
+            self._placing = None
 
     def _after_write(
         self, done: str, changed: Iterable[Annotation], cursor: int | None = None
@@ -290,13 +350,25 @@ class ReadingScreen(Screen[int]):
         self._saved_at = datetime.now().strftime("%H:%M:%S")
         self._last_action = done
         self._refresh_panel_soon()
-        self._refresh_status()
+        # Suggestions an annotation now covers go at once; the rest follow from the thread.
+        placed = [a for a in self.annotations.values() if not a.orphaned]
+        self.suggestions = pending(self.suggestions, placed, ())
+        self._show_suggestions()
+        self._request_suggestions(force=True)
 
     def _failed(self, error: Exception) -> None:
         self.notify(one_line(str(error)), title="Not saved", severity="error", markup=False)
 
+    def _wait_for_busy(self) -> bool:
+        """True (and say so) while a long write runs: another write would wait for it."""
+        if self._busy:
+            self.notify(one_line(f"wait: {self._busy}"), severity="warning", markup=False)
+        return bool(self._busy)
+
     def _write(self, done: str, change: Callable[[], Annotation]) -> bool:
         """Run one store write of an annotation and show it; a failure is reported, not raised."""
+        if self._wait_for_busy():
+            return False
         try:
             changed = change()
         except (StoreError, sqlite3.Error) as exc:
@@ -355,6 +427,8 @@ class ReadingScreen(Screen[int]):
         self._history("redo")
 
     def _history(self, direction: str) -> None:
+        if self._wait_for_busy():
+            return
         step = self.store.undo if direction == "undo" else self.store.redo
         try:
             action = step(self.doc_id)
@@ -366,9 +440,18 @@ class ReadingScreen(Screen[int]):
             return
         states = [state for state in (*action.after, *action.before) if state is not None]
         where = self._to_view(int(states[0]["start"])) if states else None
-        changed = [self.store.annotation(i) for i in dict.fromkeys(str(a["id"]) for a in states)]
-        verb = {"add": "tag", "delete": "delete", "update": "change"}.get(action.kind, action.kind)
-        self._after_write(f"{direction}: {verb}", changed, where)
+        changed = []  # a rejection's states are rows of rejected_suggestions, not annotations
+        if action.kind != "reject":
+            ids = dict.fromkeys(str(state["id"]) for state in states)
+            changed = [self.store.annotation(i) for i in ids]
+        self._after_write(f"{direction}: {self._verb(action.kind, states)}", changed, where)
+
+    @staticmethod
+    def _verb(kind: str, states: list[dict[str, object]]) -> str:
+        if kind == "add" and all(str(s["origin"]).startswith("rule:") for s in states):
+            return "accept suggestion"
+        verbs = {"add": "tag", "update": "change", "reject": "reject suggestion", "place": "place"}
+        return verbs.get(kind, kind)
 
     def action_change_label(self) -> None:
         annotation = self._annotation_at_cursor()
@@ -413,7 +496,7 @@ class ReadingScreen(Screen[int]):
         self.view.move_to(target)
 
     def action_toggle_done(self) -> None:
-        if self.document is None:
+        if self.document is None or self._wait_for_busy():
             return
         status: Status = "done"
         if self.document.status == "done":
@@ -441,6 +524,196 @@ class ReadingScreen(Screen[int]):
         if self.document is not None:
             clipboard.copy(self.app, self.document.text)
 
+    # -- suggestions ------------------------------------------------------------------
+
+    def _viewport_moved(self) -> None:
+        if self._scroll_timer is not None:
+            self._scroll_timer.stop()
+        self._scroll_timer = self.set_timer(SUGGEST_AFTER_SCROLL_SECONDS, self._request_suggestions)
+
+    def _request_suggestions(self, *, force: bool = False) -> None:
+        """Suggest for a window around the visible text, unless the last window covers it."""
+        if not self.rules or not self.show_suggestions or self.document is None:
+            return
+        visible, window = self.view.visible_span, self._suggested
+        if not force and window and window[0] <= visible[0] and visible[1] <= window[1]:
+            return
+        self._suggested = window_around(visible, len(self.view.text))
+        self.run_worker(
+            self._fetch_suggestions(self._suggested), group="suggestions", exclusive=True
+        )
+
+    async def _fetch_suggestions(self, window: tuple[int, int]) -> None:
+        assert self.document is not None
+        doc_id, text = self.doc_id, self.document.text
+        annotations = list(self.annotations.values())
+        try:
+            rejected = self.store.rejected_suggestions(doc_id)
+        except sqlite3.Error:
+            return  # suggestions are a help; never fail on them
+        within = self.rendered.source_span(*window)
+        found = await asyncio.to_thread(pending_in, text, self.rules, annotations, rejected, within)
+        if doc_id == self.doc_id:  # a newer request cancels this worker before it gets here
+            self.suggestions = found
+            self._show_suggestions()
+
+    def _show_suggestions(self) -> None:
+        hints: dict[Hint, Suggestion] = {}
+        if self.show_suggestions:
+            for suggestion in self.suggestions:
+                start, end = self.rendered.rendered_span(suggestion.start, suggestion.end)
+                if start < end:
+                    hints[Hint(start, end, suggestion.label, suggestion.rule)] = suggestion
+        self._hints = hints
+        self.view.set_suggestions(hints)
+        self._refresh_status()
+
+    def _suggestion_at_cursor(self) -> Suggestion | None:
+        found = self.view.suggestions_at(self.view.cursor)
+        if found:
+            return self._hints[found[0]]
+        hidden = "" if self.show_suggestions else " (suggestions are hidden: S shows them)"
+        self.notify(f"No suggestion under the cursor{hidden}")
+        return None
+
+    def action_accept_suggestion(self) -> None:
+        suggestion = self._suggestion_at_cursor()
+        if suggestion is not None:
+            self._write(
+                f"accepted {suggestion.label} ({suggestion.rule})",
+                lambda: self.store.accept_suggestion(self.doc_id, suggestion),
+            )
+
+    def action_reject_suggestion(self) -> None:
+        suggestion = self._suggestion_at_cursor()
+        if suggestion is None or self._wait_for_busy():
+            return
+        try:
+            self.store.reject_suggestion(self.doc_id, suggestion)
+        except (StoreError, sqlite3.Error) as exc:
+            self._failed(exc)
+            return
+        self.suggestions = [s for s in self.suggestions if s.key != suggestion.key]
+        self._after_write(f"rejected {suggestion.label} ({suggestion.rule})", [])
+
+    def action_accept_all_suggestions(self) -> None:
+        if not self.rules:
+            self.notify("No suggestion rules for these labels")
+        elif self._finding is not None:
+            self.notify("Already looking for suggestions in this document")
+        elif not self._wait_for_busy():
+            self.run_worker(self._accept_all(), group="accept-all")
+
+    class Finding(Message):
+        """Progress of the whole-document search for suggestions (from its thread)."""
+
+        def __init__(self, percent: int) -> None:
+            super().__init__()
+            self.percent = percent
+
+    @on(Finding)
+    def _found_so_far(self, message: Finding) -> None:
+        if self._finding is not None:
+            self._finding = message.percent
+            self._refresh_status()
+
+    async def _accept_all(self) -> None:
+        """Find every pending suggestion in a thread, ask when they are many, accept them."""
+        assert self.document is not None
+        doc_id, text, worker = self.doc_id, self.document.text, get_current_worker()
+        annotations = list(self.annotations.values())
+        rejected = self.store.rejected_suggestions(doc_id)
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Finding(done * 100 // max(1, total)))
+
+        self._finding = 0
+        self.notify("Looking for suggestions in the whole document…")
+        try:
+            found = await asyncio.to_thread(
+                pending_in_document,
+                text,
+                self.rules,
+                annotations,
+                rejected,
+                progress,
+                lambda: worker.is_cancelled,
+            )
+        finally:
+            self._finding = None
+            self._refresh_status()
+        if found is None or doc_id != self.doc_id:
+            return
+        if not found:
+            self.notify("No suggestions left in this document")
+            return
+        question = f"Accept all {len(found)} suggestions in this document? u undoes them at once."
+        if len(found) > CONFIRM_ACCEPT_ABOVE and not await self.app.push_screen_wait(
+            Confirm(question, yes="Accept all")
+        ):
+            return
+        self._busy = f"accepting {len(found)} suggestions"
+        self._refresh_status()
+        try:
+            created = await asyncio.to_thread(
+                accept_in_store, self.store.path, self.store.annotator, doc_id, found
+            )
+        except (StoreError, sqlite3.Error) as exc:
+            self._failed(exc)
+            return
+        finally:
+            self._busy = ""
+        if doc_id == self.doc_id:
+            self._after_write(f"accepted {len(created)} suggestions", created)
+        else:
+            self.notify(f"Accepted {len(created)} suggestions in the previous document")
+
+    def action_toggle_suggestions(self) -> None:
+        self.show_suggestions = not self.show_suggestions
+        self._last_action = "suggestions " + ("shown" if self.show_suggestions else "hidden")
+        self._show_suggestions()
+        self._request_suggestions(force=True)
+
+    def action_jump_suggestion(self, step: int) -> None:
+        cursor = self.view.cursor
+        starts = sorted({hint.start for hint in self._hints})
+        if step > 0:
+            target = next((s for s in starts if s > cursor), None)
+        else:
+            target = next((s for s in reversed(starts) if s < cursor), None)
+        if target is None:
+            self.notify("No more suggestions here" if step > 0 else "No earlier suggestions here")
+            return
+        self.view.move_to(target)
+
+    # -- orphans ----------------------------------------------------------------------
+
+    def _orphan_to_place(self) -> Annotation | None:
+        """The orphan picked in the panel, or the document's only orphan."""
+        if self._placing in self._orphans:
+            return self.annotations[self._placing]
+        if len(self._orphans) == 1:
+            return self.annotations[next(iter(self._orphans))]
+        return None
+
+    def action_place_orphan(self) -> None:
+        orphan = self._orphan_to_place()
+        if orphan is None:
+            self.notify("Pick an orphan in the annotation panel (enter), select its passage, o")
+            return
+        span = self._target_span()
+        if span is None:
+            self.notify("Select the passage where the orphan belongs, then press o")
+            return
+        start, end = self.rendered.source_span(*span)
+        quote = excerpt(self.rendered.text[span[0] : span[1]], 30)
+        if self._write(
+            f"placed {orphan.label} on “{quote}”",
+            lambda: self.store.replace_orphan(orphan.id, start, end),
+        ):
+            self._placing = None
+            self.view.clear_selection()
+
     # -- panel and status -------------------------------------------------------------
 
     def _refresh_panel_soon(self) -> None:
@@ -453,24 +726,28 @@ class ReadingScreen(Screen[int]):
         panel = self.query_one("#reading-annotations", OptionList)
         shown = self._shown
         options = []
+        # Orphans first: they wait for the reader to place them.
         for annotation in sorted(
-            self.annotations.values(), key=lambda a: (a.start, a.end, a.created_at)
+            self.annotations.values(),
+            key=lambda a: (not a.orphaned, a.start, a.end, a.created_at),
         ):
             highlight = shown.get(annotation.id)
             label = self.config.label(annotation.label)
-            quote = (
-                self.rendered.text[highlight.start : highlight.end]
-                if highlight
-                else annotation.quote
-            )
+            orphan = annotation.orphaned
+            if highlight is not None:
+                quote, quote_style = self.rendered.text[highlight.start : highlight.end], ""
+            else:  # an orphan's old quote, or a span with nothing shown
+                quote, quote_style = annotation.quote, "dim italic" if orphan else "dim strike"
             prompt = Text.assemble(
+                ("⚠ orphan " if orphan else "", "bold"),
                 ("■ ", label_style(label) if label else "reverse"),
                 (one_line(annotation.label), "bold"),
                 (" ✎" if annotation.note else ""),
                 "\n  ",
-                (excerpt(quote, 34), "" if highlight else "dim strike"),
+                (excerpt(quote, 34), quote_style),
             )
-            options.append(Option(prompt, id=annotation.id, disabled=highlight is None))
+            disabled = highlight is None and not orphan
+            options.append(Option(prompt, id=annotation.id, disabled=disabled))
         highlighted = panel.highlighted
         self._option_index = {option.id: index for index, option in enumerate(options) if option.id}
         panel.set_options(options)
@@ -479,10 +756,15 @@ class ReadingScreen(Screen[int]):
 
     @on(OptionList.OptionSelected, "#reading-annotations")
     def jump_to_annotation(self, event: OptionList.OptionSelected) -> None:
-        highlight = self._shown.get(event.option.id or "")
+        """Jump to the annotation; an orphan is picked to be placed on the next selection."""
+        ann_id = event.option.id or ""
+        highlight = self._shown.get(ann_id)
         if highlight is not None:
             self.view.move_to(highlight.start)
-            self.view.focus()
+        elif ann_id in self._orphans:
+            self._placing = ann_id
+            self._refresh_status()
+        self.view.focus()
 
     @on(DocumentView.Moved)
     def cursor_moved(self) -> None:
@@ -513,6 +795,21 @@ class ReadingScreen(Screen[int]):
                 label = self.config.label(name)
                 status.append(", " if index else "")
                 status.append(one_line(name), label_style(label) if label else "reverse")
+        hints = view.suggestions_at(cursor)
+        if hints:
+            named = ", ".join(f"{one_line(h.label)} ({one_line(h.rule)})" for h in hints)
+            status.append(f"  │ suggested: {named}", "underline2")
+        if self._placing is not None:
+            quote = excerpt(self.annotations[self._placing].quote, 24)
+            status.append(f"  │ placing “{quote}”: select, o", "bold")
+        elif self._orphans:
+            status.append(f"  │ ⚠ {len(self._orphans)} orphaned", "bold")
+        if self._finding is not None:
+            status.append(f"  │ finding suggestions {self._finding}%")
+        elif self._busy:
+            status.append(f"  │ {self._busy}…")
+        elif not self.show_suggestions:
+            status.append("  │ suggestions hidden")
         status.append(f"  │ {self.document.status.replace('_', ' ')}")
         if self._saved_at:
             status.append(f"  │ ✓ saved {self._saved_at}")
