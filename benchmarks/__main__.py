@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from benchmarks.common import DATA_ROOT, FULL, QUICK, REPO_DIR
 from benchmarks.report import render
-from benchmarks.runner import BENCHMARKS, run
+from benchmarks.runner import BENCHMARKS, load, run, save
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,14 +20,23 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="report file (default: BENCHMARKS.md, or benchmarks/data/ with --quick)",
     )
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="write the report of the last run again (after editing before.json or FINDINGS.md)",
+    )
     args = parser.parse_args(argv)
     scale = QUICK if args.quick else FULL
     output = args.output or (
         DATA_ROOT / "BENCHMARKS-quick.md" if args.quick else REPO_DIR / "BENCHMARKS.md"
     )
-    start = time.perf_counter()
-    outcome = run(scale, args.only)
-    output.write_text(render(outcome, time.perf_counter() - start))
+    results = DATA_ROOT / f"results-{scale.name}.json"
+    if args.render_only:
+        outcome = load(results)
+    else:
+        outcome = run(scale, args.only)
+        save(outcome, results)
+    output.write_text(render(outcome))
     print(f"wrote {output}")
     return 1 if outcome.failed else 0
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -42,6 +44,7 @@ class Outcome:
     failed: dict[str, str] = field(default_factory=dict)  # benchmark -> traceback
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step
     load: dict[str, float] = field(default_factory=dict)  # 1-minute load average at its start
+    started: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def run(
@@ -74,3 +77,15 @@ def run(
         outcome.figures.extend(ctx.figures)
     shutil.rmtree(work, ignore_errors=True)
     return outcome
+
+
+def save(outcome: Outcome, path: Path) -> None:
+    path.write_text(json.dumps(asdict(outcome), indent=1))
+
+
+def load(path: Path) -> Outcome:
+    """The outcome of an earlier run, to render its report again."""
+    fields = json.loads(path.read_text())
+    fields["scale"] = Scale(**fields["scale"])
+    fields["figures"] = [Figure(**figure) for figure in fields["figures"]]
+    return Outcome(**fields)

@@ -19,7 +19,7 @@ for _name in [m for m in sys.modules if m.split(".")[0] == "benchmarks"]:
 from benchmarks.common import QUICK, percentile  # noqa: E402
 from benchmarks.datagen import dataset  # noqa: E402
 from benchmarks.report import render  # noqa: E402
-from benchmarks.runner import BENCHMARKS, run  # noqa: E402
+from benchmarks.runner import BENCHMARKS, load, run, save  # noqa: E402
 
 TINY = replace(
     QUICK,
@@ -74,11 +74,13 @@ def test_every_benchmark_runs(outcome) -> None:  # type: ignore[no-untyped-def]
     assert all(figure.value >= 0 for figure in outcome.figures)
 
 
-def test_report_lists_every_figure(outcome) -> None:  # type: ignore[no-untyped-def]
-    report = render(outcome, 1.0)
+def test_report_lists_every_figure(outcome, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    report = render(outcome)
     for figure in outcome.figures:
         assert f"| {figure.name} |" in report
     assert "SQLite" in report and "CPUs" in report
+    save(outcome, tmp_path / "results.json")
+    assert render(load(tmp_path / "results.json")) == report
 
 
 def test_percentile_is_nearest_rank() -> None:
