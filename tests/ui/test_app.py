@@ -9,6 +9,8 @@ import pytest
 from textual.widgets import HelpPanel, Input, ProgressBar, Select
 
 from reader.config import Config
+from reader.core.store import Store
+from reader.ui.adjudicate import AdjudicationScreen
 from reader.ui.app import LIGHT, ReaderApp
 from reader.ui.background import PathPrompt
 from reader.ui.library import LibraryScreen
@@ -168,6 +170,50 @@ async def test_import_from_the_palette_runs_in_a_worker(db: Path, tmp_path: Path
         assert any("broken.txt" in m for m in messages)
         assert not app.library.task_panel.display
         assert app.library.task_panel.query_one(ProgressBar).progress == 4
+
+
+async def test_import_from_the_palette_brings_labelled_annotations(
+    db: Path, tmp_path: Path
+) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text(
+        '{"id": "n1", "text": "Officials denied it.", "spans": [{"start": 10, "end": 19,'
+        ' "label": "denial"}]}\n'
+        '{"id": "d1", "text": "A source said so.", "label": [[0, 8, "anonymous source"]]}\n',
+        encoding="utf-8",
+    )
+    app = app_on(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await run_command(pilot, app, "import files")
+        await pilot.press(*str(labelled), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        rows = app.store.conn.execute(
+            'SELECT d.external_id, a.start, a."end", a.label, a.quote, a.origin'
+            " FROM annotations a JOIN documents d ON d.id = a.doc_id ORDER BY d.external_id"
+        ).fetchall()
+        assert rows == [
+            ("d1", 0, 8, "anonymous source", "A source", "import"),
+            ("n1", 10, 19, "denial", "denied it", "import"),
+        ]
+        messages = [n.message for n in app._notifications]
+        assert any(
+            "imported: 2 added, 0 unchanged, 0 updated, 2 annotations" in m for m in messages
+        )
+
+
+async def test_adjudication_from_the_palette(db: Path) -> None:
+    app = app_on(db)
+    async with app.run_test(size=SIZE) as pilot:
+        doc = app.store.document_ids()[0]
+        for annotator, label in (("ann", "denial"), ("bob", "anonymous source")):
+            with Store(db, annotator=annotator) as theirs:
+                theirs.add_annotation(doc, 0, 10, label)
+        await run_command(pilot, app, "adjudicate")
+        assert isinstance(app.screen, AdjudicationScreen)
+        assert app.screen.documents == [doc]
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
 
 
 async def test_rebuild_index_from_the_palette(db: Path) -> None:
