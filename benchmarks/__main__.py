@@ -8,7 +8,7 @@ from pathlib import Path
 
 from benchmarks.common import DATA_ROOT, FULL, QUICK, REPO_DIR
 from benchmarks.report import render
-from benchmarks.runner import BENCHMARKS, load, run, save
+from benchmarks.runner import BENCHMARKS, load, merge, run, save
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output",
         type=Path,
-        help="report file (default: BENCHMARKS.md, or benchmarks/data/ with --quick)",
+        help="report file (default: BENCHMARKS.md, or benchmarks/data/ with --quick);"
+        " with --only, the other benchmarks' figures come from the last run",
     )
     parser.add_argument(
         "--render-only",
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         outcome = load(results)
     else:
         outcome = run(scale, args.only)
+        if args.only and results.exists():
+            outcome = merge(load(results), outcome)
         save(outcome, results)
     output.write_text(render(outcome))
     print(f"wrote {output}")

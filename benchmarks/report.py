@@ -40,7 +40,7 @@ def _sqlite_cli() -> str:
         return "not installed"
 
 
-def machine(started: str) -> list[str]:
+def machine(started: list[str]) -> list[str]:
     return [
         f"- CPUs: {os.cpu_count()} ({_cpu_model()}); shared with other users, so figures are noisy",
         f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version} (Python's library),"
@@ -48,7 +48,7 @@ def machine(started: str) -> list[str]:
         f"- Textual {version('textual')}, sqlite-utils {version('sqlite-utils')},"
         f" orjson {version('orjson')}",
         f"- {platform.system()} {platform.release()}",
-        f"- Date: {started}",
+        f"- Date: {min(started, default='')} to {max(started, default='')}",
     ]
 
 
@@ -89,7 +89,7 @@ def render(outcome: Outcome) -> str:
         " benchmark is given below, and CPU times are noted where wall time includes waiting for"
         " other people's processes.",
         "",
-        *machine(outcome.started),
+        *machine(list(outcome.started.values())),
         "",
         "| figure | value | target | ratio (reference) | result | before → after | note |",
         "|---|---|---|---|---|---|---|",
@@ -103,7 +103,10 @@ def render(outcome: Outcome) -> str:
     for name, module in BENCHMARKS.items():
         doc = (module.__doc__ or "").strip().replace("\n\n", "\n").replace("\n", " ")
         doc = doc.replace("``", "`")
-        took = f"{outcome.seconds.get(name, 0):.0f} s, load average {outcome.load.get(name, 0):.1f}"
+        took = (
+            f"{outcome.started.get(name, '')}, {outcome.seconds.get(name, 0):.0f} s,"
+            f" load average {outcome.load.get(name, 0):.1f}"
+        )
         lines.append(f"- **{name}** ({took}): {doc}")
     if FINDINGS_FILE.exists():
         lines += ["", FINDINGS_FILE.read_text().strip()]

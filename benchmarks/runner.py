@@ -44,7 +44,7 @@ class Outcome:
     failed: dict[str, str] = field(default_factory=dict)  # benchmark -> traceback
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step
     load: dict[str, float] = field(default_factory=dict)  # 1-minute load average at its start
-    started: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    started: dict[str, str] = field(default_factory=dict)  # UTC date and time of its start
 
 
 def run(
@@ -63,6 +63,7 @@ def run(
         work.mkdir(parents=True)
         ctx = Context(scale, data, work, log=log)
         outcome.load[name] = os.getloadavg()[0]
+        outcome.started[name] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         log(f"[{name}] (load average {outcome.load[name]:.1f})")
         start = time.perf_counter()
         try:
@@ -77,6 +78,22 @@ def run(
         outcome.figures.extend(ctx.figures)
     shutil.rmtree(work, ignore_errors=True)
     return outcome
+
+
+def merge(earlier: Outcome, later: Outcome) -> Outcome:
+    """``earlier`` with the benchmarks that ``later`` ran replaced by their new results."""
+    ran = set(later.started)
+    kept = [f for f in earlier.figures if f.key.split(".")[0] not in ran]
+    merged = Outcome(earlier.scale, kept + later.figures)
+    for name in BENCHMARKS:
+        source = later if name in ran else earlier
+        for part in ("skipped", "failed", "seconds", "load", "started"):
+            if name in getattr(source, part):
+                getattr(merged, part)[name] = getattr(source, part)[name]
+    merged.seconds["data"] = later.seconds.get("data", 0.0)
+    order = list(BENCHMARKS)
+    merged.figures.sort(key=lambda f: order.index(f.key.split(".")[0]))
+    return merged
 
 
 def save(outcome: Outcome, path: Path) -> None:

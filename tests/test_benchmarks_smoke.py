@@ -19,7 +19,7 @@ for _name in [m for m in sys.modules if m.split(".")[0] == "benchmarks"]:
 from benchmarks.common import QUICK, percentile  # noqa: E402
 from benchmarks.datagen import dataset  # noqa: E402
 from benchmarks.report import render  # noqa: E402
-from benchmarks.runner import BENCHMARKS, load, run, save  # noqa: E402
+from benchmarks.runner import BENCHMARKS, Outcome, load, merge, run, save  # noqa: E402
 
 TINY = replace(
     QUICK,
@@ -81,6 +81,18 @@ def test_report_lists_every_figure(outcome, tmp_path: Path) -> None:  # type: ig
     assert "SQLite" in report and "CPUs" in report
     save(outcome, tmp_path / "results.json")
     assert render(load(tmp_path / "results.json")) == report
+
+
+def test_a_partial_run_replaces_only_its_benchmarks(outcome) -> None:  # type: ignore[no-untyped-def]
+    commit = [f for f in outcome.figures if f.key.startswith("commit.")]
+    later = Outcome(outcome.scale, [replace(commit[0], value=-1.0)])
+    later.started["commit"] = "later"
+    merged = merge(outcome, later)
+    assert [f for f in merged.figures if f.key.startswith("commit.")] == later.figures
+    others = [f for f in outcome.figures if not f.key.startswith("commit.")]
+    assert [f for f in merged.figures if not f.key.startswith("commit.")] == others
+    assert merged.started["commit"] == "later"
+    assert merged.started["import"] == outcome.started["import"]
 
 
 def test_percentile_is_nearest_rank() -> None:
