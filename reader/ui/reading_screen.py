@@ -439,7 +439,9 @@ class ReadingScreen(Screen[int]):
             self.notify(f"Nothing to {direction}")
             return
         states = [state for state in (*action.after, *action.before) if state is not None]
-        where = self._to_view(int(states[0]["start"])) if states else None
+        # The cursor goes to what changed, unless many things did (an accept-all).
+        single = states and len(action.after) == 1
+        where = self._to_view(int(states[0]["start"])) if single else None
         changed = []  # a rejection's states are rows of rejected_suggestions, not annotations
         if action.kind != "reject":
             ids = dict.fromkeys(str(state["id"]) for state in states)
@@ -622,7 +624,11 @@ class ReadingScreen(Screen[int]):
         assert self.document is not None
         doc_id, text, worker = self.doc_id, self.document.text, get_current_worker()
         annotations = list(self.annotations.values())
-        rejected = self.store.rejected_suggestions(doc_id)
+        try:
+            rejected = self.store.rejected_suggestions(doc_id)
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return
 
         def progress(done: int, total: int) -> None:
             self.post_message(self.Finding(done * 100 // max(1, total)))
@@ -641,13 +647,13 @@ class ReadingScreen(Screen[int]):
             )
         finally:
             self._finding = None
-            self._refresh_status()
+        self._refresh_status()
         if found is None or doc_id != self.doc_id:
             return
         if not found:
             self.notify("No suggestions left in this document")
             return
-        question = f"Accept all {len(found)} suggestions in this document? u undoes them at once."
+        question = f"Accept all {len(found)} suggestions in this document?"
         if len(found) > CONFIRM_ACCEPT_ABOVE and not await self.app.push_screen_wait(
             Confirm(question, yes="Accept all")
         ):
@@ -670,7 +676,6 @@ class ReadingScreen(Screen[int]):
 
     def action_toggle_suggestions(self) -> None:
         self.show_suggestions = not self.show_suggestions
-        self._last_action = "suggestions " + ("shown" if self.show_suggestions else "hidden")
         self._show_suggestions()
         self._request_suggestions(force=True)
 
@@ -795,10 +800,6 @@ class ReadingScreen(Screen[int]):
                 label = self.config.label(name)
                 status.append(", " if index else "")
                 status.append(one_line(name), label_style(label) if label else "reverse")
-        hints = view.suggestions_at(cursor)
-        if hints:
-            named = ", ".join(f"{one_line(h.label)} ({one_line(h.rule)})" for h in hints)
-            status.append(f"  │ suggested: {named}", "underline2")
         if self._placing is not None:
             quote = excerpt(self.annotations[self._placing].quote, 24)
             status.append(f"  │ placing “{quote}”: select, o", "bold")
@@ -815,4 +816,9 @@ class ReadingScreen(Screen[int]):
             status.append(f"  │ ✓ saved {self._saved_at}")
         if self._last_action:
             status.append(f"  │ {one_line(self._last_action)}", "italic")
+        hints = view.suggestions_at(cursor)  # last: the line ends in an ellipsis when long
+        if hints:
+            named = ", ".join(f"{one_line(h.label)} ({one_line(h.rule)})" for h in hints)
+            status.append("  │ ")
+            status.append(f"suggested: {named}", "underline2")
         self.query_one("#reading-status", Static).update(status, layout=False)

@@ -191,6 +191,8 @@ async def test_shift_a_accepts_all_after_confirming_as_one_undo_step(
         await settle(pilot)
         assert rows(store) == []
 
+        await pilot.press("}", "}")
+        cursor = app.reading.view.cursor
         await pilot.press("A")
         await until(pilot, lambda: isinstance(app.screen, Confirm))
         await pilot.press("y")
@@ -208,6 +210,7 @@ async def test_shift_a_accepts_all_after_confirming_as_one_undo_step(
         await settle(pilot)
         assert {r[-1] for r in rows(store)} == {0}
         assert hints(app) == wanted
+        assert app.reading.view.cursor == cursor  # many changed: the cursor stays
 
 
 async def test_few_suggestions_are_accepted_without_asking(store, reading_app, drones) -> None:
