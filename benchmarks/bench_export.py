@@ -73,15 +73,7 @@ def export_in_process(db: str, out: str) -> float:
         return time.perf_counter() - start
 
 
-def _check_command() -> None:
-    from reader.cli import main
-
-    if "export" not in main.commands:
-        raise Unavailable("`reader export` is not registered yet")
-
-
 def run(ctx: Context) -> None:
-    _check_command()
     sqlite3_cli = shutil.which("sqlite3")
     if sqlite3_cli is None:
         raise Unavailable("no sqlite3 command-line shell (apt-get install sqlite3)")

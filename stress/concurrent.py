@@ -74,12 +74,6 @@ def reader_command(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "reader", "--db", str(db), *args]
 
 
-def has_export_command() -> bool:
-    from reader.cli import main
-
-    return "export" in main.commands
-
-
 @dataclass
 class Outcome:
     problems: list[str] = field(default_factory=list)
@@ -151,7 +145,6 @@ def run(workdir: Path, seconds: float) -> Outcome:
     outcome = Outcome()
     db, go, corpus = workdir / "c.db", workdir / "go", workdir / "corpus"
     prepare(db, STRESS_DOCUMENTS, seed=1)
-    export_available = has_export_command()
     corpus.mkdir()
     for doc in make_documents(IMPORTED_DOCUMENTS, random.Random(2), words=600):
         name = doc.external_id.replace("stress", "imported")
@@ -169,7 +162,7 @@ def run(workdir: Path, seconds: float) -> Outcome:
     importer = subprocess.Popen(
         reader_command(db, "import", str(corpus)), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    exports = run_exports(outcome, db, workdir, seconds) if export_available else []
+    exports = run_exports(outcome, db, workdir, seconds)
     out, err = importer.communicate(timeout=120)
     check_process(outcome, "import", importer, err)
     outcome.require(
