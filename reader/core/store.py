@@ -69,6 +69,20 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def checkpoint(path: Path) -> None:
+    """Copy committed WAL pages into the database, without waiting on readers or writers.
+
+    Opens its own connection, so it may run in any thread.
+    """
+    conn = sqlite3.connect(path, timeout=0)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.OperationalError:
+        pass  # busy: the next one will do it
+    finally:
+        conn.close()
+
+
 def default_annotator() -> str:
     try:
         return getpass.getuser()
@@ -200,10 +214,22 @@ class Store:
     """One SQLite database file holding a corpus and its annotations."""
 
     def __init__(
-        self, path: str | Path, *, annotator: str | None = None, create: bool = True
+        self,
+        path: str | Path,
+        *,
+        annotator: str | None = None,
+        create: bool = True,
+        autocheckpoint: bool = True,
     ) -> None:
+        """Open (creating and migrating as needed) the database at ``path``.
+
+        With ``autocheckpoint=False`` no commit ever copies the WAL back into the database
+        (which makes an occasional commit slow); the owner calls :func:`checkpoint` from
+        another thread instead, and closing checkpoints what is left.
+        """
         self.path = Path(path)
         self.annotator = annotator or default_annotator()
+        self.autocheckpoint = autocheckpoint
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such database")
         try:
@@ -227,6 +253,8 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise database_problem(self.path, exc) from None
         self.wal = self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if not autocheckpoint:
+            self.conn.execute("PRAGMA wal_autocheckpoint = 0")
         try:
             self._migrate()
         except BaseException:
@@ -258,6 +286,9 @@ class Store:
         return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
+        if not self.autocheckpoint and self.wal and not self.read_only:
+            with suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -390,9 +421,10 @@ class Store:
                 elif existing[1] == doc.sha256:
                     report.unchanged += 1
                 else:
-                    if existing[2]:
-                        self._reanchor(existing[0], doc.text, stamp, report)
+                    moves = self._reanchor(existing[0], doc.text, stamp, report)
                     self._replace_document(existing[0], doc, stamp)
+                    # Logged as a barrier: undo never reaches back across a change of text.
+                    self._log(existing[0], "reimport", *moves)
                     report.updated += 1
             self._index_documents_from(first_new_id)
         return report
@@ -696,7 +728,10 @@ class Store:
             "SELECT seq, kind FROM actions WHERE doc_id = ? ORDER BY seq", (doc_id,)
         )
         for seq, kind in rows:
-            if kind == "undo":
+            if kind == "reimport":
+                done.clear()
+                undone.clear()
+            elif kind == "undo":
                 undone.append(done.pop())
             elif kind == "redo":
                 done.append(undone.pop())
@@ -766,10 +801,17 @@ class Store:
 
     # -- re-anchoring, orphans, merged annotations -----------------------------------
 
-    def _reanchor(self, doc_id: int, new_text: str, stamp: str, report: ImportReport) -> None:
-        """Move a document's live annotations into ``new_text``; the lost become orphans."""
+    def _reanchor(
+        self, doc_id: int, new_text: str, stamp: str, report: ImportReport
+    ) -> tuple[list[Annotation], list[Annotation]]:
+        """Move a document's live annotations into ``new_text``; the lost become orphans.
+
+        Returns the annotations that changed, before and after.
+        """
         old_text = self.document(doc_id).text
         annotations = self.annotations(doc_id)
+        befores: list[Annotation] = []
+        afters: list[Annotation] = []
         placements = relocate(old_text, new_text, annotations)
         for before, placement in zip(annotations, placements, strict=True):
             changes: dict[str, Any] = {"orphaned": placement is None}
@@ -788,7 +830,11 @@ class Store:
                     report.annotations_unchanged += 1
             after = Annotation(**(asdict(before) | changes))
             if after != before:
-                self._put(Annotation(**(asdict(after) | {"updated_at": stamp})))
+                after = Annotation(**(asdict(after) | {"updated_at": stamp}))
+                self._put(after)
+                befores.append(before)
+                afters.append(after)
+        return befores, afters
 
     def orphans(self, doc_id: int | None = None) -> list[Annotation]:
         """Live annotations whose passage was lost when their document changed."""

@@ -6,6 +6,7 @@ import asyncio
 import signal
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
+from functools import partial
 from pathlib import Path, PurePath
 from typing import ClassVar
 
@@ -16,7 +17,7 @@ from textual.theme import Theme
 from textual.widgets import HelpPanel
 
 from reader.config import Config
-from reader.core.store import Store
+from reader.core.store import Store, checkpoint
 from reader.core.text import one_line
 from reader.ui.background import BackgroundWork
 from reader.ui.commands import LibraryCommands, OpenDocument
@@ -24,6 +25,7 @@ from reader.ui.library import LibraryScreen, ReadingScreenFactory, reading_scree
 from reader.ui.resources import stylesheets
 from reader.ui.stats import StatsScreen
 
+CHECKPOINT_SECONDS = 5.0
 _QUIT_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
 
 # Calm, high-contrast palettes for long reading sessions.
@@ -94,7 +96,8 @@ class ReaderApp(App[None]):
         self.annotator = annotator
         self.notices = list(notices)
         self.reading_screen_factory = reading_screen_factory
-        self.store = Store(self.db_path, annotator=annotator)
+        # Commits never pay for a WAL checkpoint; a thread does it every few seconds.
+        self.store = Store(self.db_path, annotator=annotator, autocheckpoint=False)
         self.work = BackgroundWork(self)
         for theme in (DARK, LIGHT):
             self.register_theme(theme)
@@ -108,6 +111,12 @@ class ReaderApp(App[None]):
         self._apply_configured_theme()
         self._show_notices(self.notices)
         self._handle_signals(add=True)
+        self.set_interval(CHECKPOINT_SECONDS, self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        self.run_worker(
+            partial(checkpoint, self.db_path), thread=True, group="checkpoint", exclusive=True
+        )
 
     def on_unmount(self) -> None:
         self._handle_signals(add=False)

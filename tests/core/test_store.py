@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
 from reader.core import migrations
-from reader.core.store import NewDocument, Store, StoreError, sha256_hex
+from reader.core.store import NewDocument, Store, StoreError, checkpoint, sha256_hex
 
 TEXT = (
     "Officials said the talks went well.\nA source, speaking on condition of anonymity, disagreed."
@@ -274,3 +275,42 @@ def test_not_a_database_is_one_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"these are not the pages you are looking for" * 100)
     with pytest.raises(StoreError, match="not a usable SQLite database"):
         Store(path)
+
+
+def test_checkpoints_can_leave_commits_for_another_thread(tmp_path: Path) -> None:
+    path, wal = tmp_path / "c.db", tmp_path / "c.db-wal"
+    store = Store(path, autocheckpoint=False)
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    store.import_documents([new_doc(f"d{i}") for i in range(50)])
+    for i in range(600):
+        store.add_annotation(i % 50 + 1, 0, 9, "official statement")
+    page = store.conn.execute("PRAGMA page_size").fetchone()[0]
+    assert wal.stat().st_size > 1000 * page  # past the default auto-checkpoint: none ran
+    database_before = path.stat().st_size
+    thread = threading.Thread(target=checkpoint, args=(path,))
+    thread.start()
+    thread.join()
+    assert path.stat().st_size > database_before  # the pages went into the database file
+    other = sqlite3.connect(path)  # another user keeps the WAL file alive
+    other.execute("SELECT count(*) FROM documents").fetchone()
+    store.close()
+    assert wal.stat().st_size == 0  # closing checkpointed and truncated it
+    other.close()
+    assert len(Store(path).annotations(50)) == 12
+
+
+def test_undo_never_reaches_back_across_a_change_of_text(store: Store) -> None:
+    tagged = store.add_annotation(1, *span_of("Officials said"), "official statement")
+    store.update_annotation(tagged.id, label="denial")
+    edited = "Breaking: " + TEXT
+    store.import_documents([new_doc(text=edited)])
+    moved = store.annotation(tagged.id)
+    assert (moved.start, moved.label) == (tagged.start + 10, "denial")
+    assert [a.kind for a in store.actions(1)] == ["add", "update", "reimport"]
+    assert store.actions(1)[-1].after[0]["start"] == moved.start  # the log holds the move
+    assert store.undo(1) is None
+    assert store.annotation(tagged.id) == moved
+    store.delete_annotation(tagged.id)
+    assert store.undo(1) is not None  # actions after the change undo as usual
+    assert store.annotation(tagged.id) == moved
+    assert edited[moved.start : moved.end] == moved.quote
