@@ -452,7 +452,7 @@ class ReadingScreen(Screen[int]):
     def _verb(kind: str, states: list[dict[str, object]]) -> str:
         if kind == "add" and all(str(s["origin"]).startswith("rule:") for s in states):
             return "accept suggestion"
-        verbs = {"add": "tag", "update": "change", "reject": "reject suggestion", "place": "place"}
+        verbs = {"add": "tag", "update": "change", "reject": "reject suggestion"}
         return verbs.get(kind, kind)
 
     def action_change_label(self) -> None:
