@@ -180,6 +180,8 @@ class ImportReport:
 
 ANNOTATION_COLUMNS = [f.name for f in Annotation.__dataclass_fields__.values()]
 _ANNOTATION_SELECT = ", ".join(f'"{c}"' for c in ANNOTATION_COLUMNS)
+# Keeps the row (and its rowid, hence its place among equal starts) when a state is rewritten.
+_ANNOTATION_UPDATE = ", ".join(f'"{c}" = excluded."{c}"' for c in ANNOTATION_COLUMNS if c != "id")
 _DOCUMENT_COLUMNS = [f.name for f in Document.__dataclass_fields__.values()]
 
 
@@ -230,6 +232,7 @@ class Store:
         self.path = Path(path)
         self.annotator = annotator or default_annotator()
         self.autocheckpoint = autocheckpoint
+        self._count_changes: dict[int, int] = {}  # doc id -> live annotations added, this write
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such database")
         try:
@@ -313,8 +316,10 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                self._write_counts()
                 self.conn.execute("COMMIT")
             except BaseException:
+                self._count_changes.clear()
                 self._rollback()
                 raise
         except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
@@ -594,15 +599,20 @@ class Store:
         note: str | None = None,
         origin: str = "manual",
     ) -> Annotation:
-        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        # Only the quote and its context are read: a long text is never copied out whole.
+        row = self.conn.execute(
+            "SELECT length(text), substr(text, :start + 1, :end - :start),"
+            " substr(text, max(:start - :n, 0) + 1, min(:start, :n)), substr(text, :end + 1, :n)"
+            " FROM documents WHERE id = :doc",
+            {"start": start, "end": end, "n": CONTEXT_CHARS, "doc": doc_id},
+        ).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id}")
-        text: str = row[0]
-        if not 0 <= start < end <= len(text):
-            raise StoreError(f"span [{start}, {end}) is outside the document (0..{len(text)})")
+        length, quote, prefix, suffix = row
+        if not 0 <= start < end <= length:
+            raise StoreError(f"span [{start}, {end}) is outside the document (0..{length})")
         if not label:
             raise StoreError("an annotation needs a label")
-        prefix, suffix = context(text, start, end)
         stamp = now()
         annotation = Annotation(
             id=str(uuid.uuid4()),
@@ -610,7 +620,7 @@ class Store:
             start=start,
             end=end,
             label=label,
-            quote=text[start:end],
+            quote=quote,
             prefix=prefix,
             suffix=suffix,
             note=note,
@@ -675,17 +685,28 @@ class Store:
         is_live = annotation.deleted_at is None
         placeholders = ", ".join("?" for _ in ANNOTATION_COLUMNS)
         self.conn.execute(
-            f"INSERT OR REPLACE INTO annotations ({_ANNOTATION_SELECT}) VALUES ({placeholders})",
+            f"INSERT INTO annotations ({_ANNOTATION_SELECT}) VALUES ({placeholders})"
+            f" ON CONFLICT (id) DO UPDATE SET {_ANNOTATION_UPDATE}",
             [values[c] for c in ANNOTATION_COLUMNS],
         )
         delta = int(is_live) - int(was_live)
         if delta:
-            self.conn.execute(
-                "UPDATE documents SET annotation_count = annotation_count + ?, updated_at = ?,"
-                " status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END"
-                " WHERE id = ?",
-                (delta, now(), annotation.doc_id),
-            )
+            doc_id = annotation.doc_id
+            self._count_changes[doc_id] = self._count_changes.get(doc_id, 0) + delta
+
+    def _write_counts(self) -> None:
+        """The documents' counters, once per transaction: updating a document's row rewrites
+        its whole text, which costs milliseconds for a long one."""
+        stamp = now()
+        for doc_id, delta in self._count_changes.items():
+            if delta:
+                self.conn.execute(
+                    "UPDATE documents SET annotation_count = annotation_count + ?, updated_at = ?,"
+                    " status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END"
+                    " WHERE id = ?",
+                    (delta, stamp, doc_id),
+                )
+        self._count_changes.clear()
 
     # -- action log, undo and redo ---------------------------------------------------
 
