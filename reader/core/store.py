@@ -212,6 +212,17 @@ def context(text: str, start: int, end: int) -> tuple[str, str]:
     return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
 
 
+@dataclass(frozen=True)
+class _Passage:
+    """A span of text with its context, as re-anchoring takes it."""
+
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+
+
 class Store:
     """One SQLite database file holding a corpus and its annotations."""
 
@@ -855,7 +866,35 @@ class Store:
                 self._put(after)
                 befores.append(before)
                 afters.append(after)
+        self._move_rejections(doc_id, old_text, new_text)
         return befores, afters
+
+    def _move_rejections(self, doc_id: int, old_text: str, new_text: str) -> None:
+        """Rejected suggestions follow their passage into the new text, or are forgotten."""
+        rows = self.conn.execute(
+            'SELECT start, "end", label FROM rejected_suggestions WHERE doc_id = ?', (doc_id,)
+        ).fetchall()
+        anchors = [
+            _Passage(start, end, old_text[start:end], *context(old_text, start, end))
+            for start, end, _ in rows
+        ]
+        placements = relocate(old_text, new_text, anchors)
+        for (start, end, label), placement in zip(rows, placements, strict=True):
+            if placement is not None and (placement.start, placement.end) == (start, end):
+                continue
+            key = (doc_id, start, end, label)
+            if placement is None:
+                self.conn.execute(
+                    'DELETE FROM rejected_suggestions WHERE doc_id = ? AND start = ? AND "end" = ?'
+                    " AND label = ?",
+                    key,
+                )
+            else:
+                self.conn.execute(
+                    'UPDATE OR REPLACE rejected_suggestions SET start = ?, "end" = ?'
+                    ' WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?',
+                    (placement.start, placement.end, *key),
+                )
 
     def orphans(self, doc_id: int | None = None) -> list[Annotation]:
         """Live annotations whose passage was lost when their document changed."""

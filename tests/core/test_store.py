@@ -314,3 +314,16 @@ def test_undo_never_reaches_back_across_a_change_of_text(store: Store) -> None:
     assert store.undo(1) is not None  # actions after the change undo as usual
     assert store.annotation(tagged.id) == moved
     assert edited[moved.start : moved.end] == moved.quote
+
+
+def test_rejected_suggestions_follow_their_passage_or_are_forgotten(store: Store) -> None:
+    from reader.core.suggest import Suggestion
+
+    kept = span_of("speaking on condition of anonymity")
+    gone = span_of("Officials said")
+    store.reject_suggestion(1, Suggestion(*kept, "anonymous source", "anonymity"))
+    store.reject_suggestion(1, Suggestion(*gone, "official statement", "named-speaker"))
+    edited = "Update: " + TEXT.replace("Officials said", "It was reported")
+    store.import_documents([new_doc(text=edited)])
+    start = edited.index("speaking on condition of anonymity")
+    assert store.rejected_suggestions(1) == {(start, start + kept[1] - kept[0], "anonymous source")}
