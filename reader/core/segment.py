@@ -6,11 +6,14 @@ Words are runs of letters, digits and combining marks, with inner apostrophes (`
 typographic too), hyphens (``US-Russia``), digit separators (``3.5``, ``2,000``) and dotted
 abbreviations (``U.S.``, ``a.m.``). A run of CJK characters without spaces counts as one word.
 
-Sentences come from pysbd, segmenting one line at a time: a sentence never crosses a line
-break, let alone a blank line. Only the line around an offset is segmented, in chunks of a few
-thousand characters (pysbd's cost grows faster than linearly with its input), and results are
-cached per chunk. Lines longer than ``_WINDOW_LINE`` characters are segmented only in a window
-around the offset, so a sentence there that is longer than the window is clipped to it.
+Sentences come from pysbd, segmenting one *passage* at a time: a line, joined with the next
+ones while it is a hard-wrapped line (``_SOFT_LINE`` characters or more, not ending in
+sentence-final punctuation), so a sentence never crosses a blank line, a heading or the end of
+a one-line paragraph, but does run across the line breaks of wrapped text. Only the passage
+around an offset is segmented, in chunks of a few thousand characters (pysbd's cost grows
+faster than linearly with its input), and results are cached per chunk. Passages longer than
+``_WINDOW_LINE`` characters are segmented only in a window around the offset, so a sentence
+there that is longer than the window is clipped to it.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ _WORD_CHAR = re.compile(_W)
 _IN_WORD = re.compile(rf"(?:{_W}|[{_APOSTROPHES}{_HYPHENS}.,])")
 _SPACE = re.compile(r"\s")
 _CLOSING_QUOTES = "\u201d\u2019\"'\u00bb"
+_SOFT_LINE = 40
+_FINAL = (".", "!", "?", ":", ";", *_CLOSING_QUOTES, ")")
 
 
 def _clamp(text: str, offset: int) -> int:
@@ -64,6 +69,37 @@ def _line_bounds(text: str, offset: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     return start, len(text) if end < 0 else end
+
+
+def _soft_break(text: str, newline: int) -> bool:
+    """Whether the line break at ``newline`` only wraps a sentence onto the next line."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[line_start:newline].rstrip()
+    following = text[newline + 1 : newline + 2]
+    return (
+        len(line) >= _SOFT_LINE
+        and not line.endswith(_FINAL)
+        and bool(following)
+        and not following.isspace()
+    )
+
+
+def _passage_bounds(text: str, offset: int) -> tuple[int, int]:
+    """The line around ``offset``, extended over the soft breaks before it (up to about
+    ``_WINDOW_LINE`` characters) and after it."""
+    start, _ = _line_bounds(text, offset)
+    while start > 0 and offset - start <= _WINDOW_LINE and _soft_break(text, start - 1):
+        start = text.rfind("\n", 0, start - 1) + 1
+    return start, _passage_end(text, start, offset)
+
+
+def _passage_end(text: str, start: int, offset: int) -> int:
+    """Where the passage from ``start`` ends: at a hard break, or about ``_WINDOW_LINE``
+    characters past ``offset``."""
+    _, end = _line_bounds(text, offset)
+    while end < len(text) and end - offset <= _WINDOW_LINE and _soft_break(text, end):
+        _, end = _line_bounds(text, end + 1)
+    return end
 
 
 def _scan_start(text: str, offset: int) -> int:
@@ -146,12 +182,17 @@ def _raw_starts(text: str, start: int, end: int) -> list[int]:
     position = start
     while end - position > _CHUNK:
         cut = _cut(text, position, position + _CHUNK)
-        found = [position + s for s in _pysbd_starts(text[position:cut])]
+        found = [position + s for s in _pysbd_starts(_joined(text, position, cut))]
         # The chunk's last sentence may go on past the cut: segment it again with the next chunk.
         position = found[-1] if found else cut
         starts.extend(found or [cut])
-    starts.extend(position + s for s in _pysbd_starts(text[position:end]))
+    starts.extend(position + s for s in _pysbd_starts(_joined(text, position, end)))
     return starts
+
+
+def _joined(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` with its (soft) line breaks as spaces, for pysbd: same length."""
+    return text[start:end].replace("\n", " ")
 
 
 def _tidy(text: str, starts: list[int], end: int) -> list[int]:
@@ -203,7 +244,7 @@ def sentence_at(text: str, offset: int) -> tuple[int, int]:
     line_start, line_end = _line_bounds(text, offset)
     if not text[line_start:line_end].strip():
         return offset, offset
-    start, end = line_start, line_end
+    start, end = _passage_bounds(text, offset)
     if end - start > _WINDOW_LINE:
         if offset - start > _CHUNK:
             start = _space_after(text, offset - _CHUNK, offset)
@@ -219,8 +260,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     result: list[tuple[int, int]] = []
     line_start = 0
     while line_start <= len(text):
-        line_end = text.find("\n", line_start)
-        line_end = len(text) if line_end < 0 else line_end
+        line_end = _passage_end(text, line_start, line_start)
         if text[line_start:line_end].strip():
             result.extend(_strip(text, *piece) for piece in _spans(text, line_start, line_end))
         line_start = line_end + 1

@@ -212,3 +212,26 @@ def test_word_moves_land_on_word_starts(text: str, data) -> None:
         if 0 < target < len(text):
             span = word_at(text, target)
             assert span is not None and span[0] == target
+
+
+WRAPPED = (
+    "The ministry said on Tuesday that it had agreed to sell grain to the\n"
+    "neighbouring state. Officials denied it.\n"
+    "\n"
+    "Heading without a full stop\n"
+    "A one-line paragraph ends here.\n"
+    "Another starts on the next line."
+)
+
+
+def test_sentences_run_across_the_line_breaks_of_wrapped_text_only() -> None:
+    assert [WRAPPED[s:e] for s, e in sentences(WRAPPED)] == [
+        "The ministry said on Tuesday that it had agreed to sell grain to the\nneighbouring state.",
+        "Officials denied it.",
+        "Heading without a full stop",
+        "A one-line paragraph ends here.",
+        "Another starts on the next line.",
+    ]
+    inside_second_line = WRAPPED.index("neighbouring") + 3
+    assert sentence_at(WRAPPED, inside_second_line) == sentences(WRAPPED)[0]
+    assert sentence_at(WRAPPED, 5) == sentences(WRAPPED)[0]
