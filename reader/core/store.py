@@ -779,24 +779,25 @@ class Store:
 
     def undo(self, doc_id: int) -> Action | None:
         """Revert the document's latest action; returns it, or None when there is nothing."""
-        with self.write():
-            done, _ = self._stacks(doc_id)
-            if not done:
-                return None
-            action = self.action(done[-1])
-            self._applier(action.kind)(action.before, action.after)
-            self._log(doc_id, "undo", action.after, action.before, target=action.seq)
-        return action
+        return self._step(doc_id, backwards=True)
 
     def redo(self, doc_id: int) -> Action | None:
         """Re-apply the latest undone action; returns it, or None when there is nothing."""
+        return self._step(doc_id, backwards=False)
+
+    def _step(self, doc_id: int, *, backwards: bool) -> Action | None:
         with self.write():
-            _, undone = self._stacks(doc_id)
-            if not undone:
+            done, undone = self._stacks(doc_id)
+            stack = done if backwards else undone
+            if not stack:
                 return None
-            action = self.action(undone[-1])
-            self._applier(action.kind)(action.after, action.before)
-            self._log(doc_id, "redo", action.before, action.after, target=action.seq)
+            action = self.action(stack[-1])
+            states, previous = (
+                (action.before, action.after) if backwards else (action.after, action.before)
+            )
+            self._applier(action.kind)(states, previous)
+            kind = "undo" if backwards else "redo"
+            self._log(doc_id, kind, previous, states, target=action.seq)
         return action
 
     def _apply(
