@@ -6,12 +6,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, BinaryIO, TypedDict
+from typing import TYPE_CHECKING, Any, BinaryIO, TypedDict
 
 import orjson
 
 from reader.core.store import CONTEXT_CHARS
 from reader.core.text import counted
+
+if TYPE_CHECKING:
+    from reader.core.export.source import Source
+
+Progress = Callable[[int, int], None]  # (documents done, documents in the export)
+PROGRESS_EVERY = 256
 
 
 class ExportError(Exception):
@@ -122,21 +128,62 @@ class ExportSummary:
 
 
 class Run:
-    """One export in progress: what a writer needs besides the documents."""
+    """One export in progress: what a writer needs besides the documents, and its counts."""
 
     def __init__(
         self,
         summary: ExportSummary,
+        source: Source,
         *,
         per_span: bool = False,
-        labels: Callable[[], list[str]],
+        progress: Progress | None = None,
         on_issue: Callable[[SpanIssue], None] | None = None,
     ) -> None:
         self.summary = summary
+        self.source = source
         self.per_span = per_span
-        self.labels = labels  # the labels of the exported spans, sorted
         self.companions: dict[str, bytes] = {}  # file-name suffix -> content, beside the target
+        self._progress = progress
+        self._documents_in_export: int | None = None
         self._on_issue = on_issue
+
+    def labels(self) -> list[str]:
+        """The labels of the exported spans, sorted."""
+        return self.source.labels()
+
+    def span_total(self) -> int:
+        """How many spans the export holds before any is dropped (a scan of the annotations)."""
+        return self.source.span_count()
+
+    def documents(self, *, orphans: bool) -> Iterator[ExportDoc]:
+        """The documents to write, counted with their spans (and orphans, when ``orphans``)."""
+        for doc in self.source.documents(orphans=orphans):
+            self.summary.spans += len(doc.spans)
+            if orphans:
+                self.summary.orphaned += len(doc.orphans)
+            self._document_done()
+            yield doc
+
+    def native_lines(self) -> Iterator[memoryview]:
+        """The documents as native JSONL lines, counted with their spans and orphans."""
+        for line, placed, orphaned in self.source.native_lines():
+            self.summary.spans += placed
+            self.summary.orphaned += orphaned
+            self._document_done()
+            yield line
+
+    def _document_done(self) -> None:
+        self.summary.documents += 1
+        if self.summary.documents % PROGRESS_EVERY == 0:
+            self.report_progress()
+
+    def report_progress(self) -> None:
+        """Tell ``progress`` how many documents are done (and, the first time, counts them)."""
+        if self._progress is None:
+            return
+        if self._documents_in_export is None:
+            self._documents_in_export = self.source.document_count()
+        self._progress(self.summary.documents, self._documents_in_export)
 
     def misaligned(
         self,

@@ -9,6 +9,9 @@ plus ``"orphans"`` (same fields and ``prefix``/``suffix``) on the documents that
 annotations whose quote could not be placed in the text. ``text[start:end]`` equals each
 span's ``text``. Per span (``per_span``), one line per placed span with its document id and
 ``prefix``/``suffix`` context, and orphans flagged ``"orphaned": true``.
+
+The per-document lines are built whole inside SQLite (``Run.native_lines``) and written as
+they come, so ``docs`` is left unread there.
 """
 
 from __future__ import annotations
@@ -26,18 +29,8 @@ _LINE = orjson.OPT_APPEND_NEWLINE
 def write(docs: Iterator[ExportDoc], out: BinaryIO, run: Run) -> None:
     if run.per_span:
         _write_per_span(docs, out)
-        return
-    for doc in docs:
-        line = {
-            "id": doc.external_id,
-            "title": doc.title,
-            "text": doc.text,
-            "meta": orjson.Fragment(doc.meta_json),
-            "spans": orjson.Fragment(doc.spans_json),
-        }
-        if doc.orphans_json != "[]":
-            line["orphans"] = orjson.Fragment(doc.orphans_json)
-        out.write(orjson.dumps(line, option=_LINE))
+    else:
+        out.writelines(run.native_lines())
 
 
 def _write_per_span(docs: Iterator[ExportDoc], out: BinaryIO) -> None:

@@ -17,6 +17,7 @@ from reader.core.export.base import (
     ExportSummary,
     Filters,
     Format,
+    Progress,
     Run,
     SpanIssue,
 )
@@ -24,9 +25,6 @@ from reader.core.export.output import Staging
 from reader.core.export.registry import FORMATS
 from reader.core.export.source import Source
 from reader.core.store import Store
-
-Progress = Callable[[int, int], None]  # (documents done, documents in the export)
-PROGRESS_EVERY = 256
 
 
 def export(
@@ -56,11 +54,8 @@ def export(
     summary = ExportSummary(format=format, target=name)
     with store.snapshot() as conn:
         source = Source(conn, filters or Filters())
-        summary.spans, orphaned = source.span_counts()
-        summary.orphaned = orphaned if fmt.orphans else 0
-        run = Run(summary, per_span=per_span, labels=source.labels, on_issue=on_issue)
-        documents = source.documents(orphans=summary.orphaned > 0)
-        docs = _counted(documents, summary, source.document_count(), progress)
+        run = Run(summary, source, per_span=per_span, progress=progress, on_issue=on_issue)
+        docs = run.documents(orphans=fmt.orphans)
         if not isinstance(target, Path):
             _write_stream(fmt, docs, target, run)
         else:
@@ -73,6 +68,7 @@ def export(
                     companion = target.with_name(target.stem + suffix)
                     staging.file(companion).write(content)
                     summary.files.append(str(companion))
+        run.report_progress()
     summary.spans -= summary.dropped
     return summary
 
@@ -82,16 +78,3 @@ def _write_stream(fmt: Format, docs: Iterator[ExportDoc], stream: BinaryIO, run:
         raise ExportError(f"{fmt.name} writes a folder; give one with -o FOLDER")
     fmt.write_file(docs, stream, run)
     stream.flush()
-
-
-def _counted(
-    docs: Iterator[ExportDoc], summary: ExportSummary, total: int, progress: Progress | None
-) -> Iterator[ExportDoc]:
-    """``docs`` unchanged, counting them and reporting progress."""
-    for doc in docs:
-        summary.documents += 1
-        if progress is not None and summary.documents % PROGRESS_EVERY == 0:
-            progress(summary.documents, total)
-        yield doc
-    if progress is not None:
-        progress(summary.documents, total)

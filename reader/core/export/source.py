@@ -3,7 +3,9 @@
 One query walks the selected documents in id order; for each, a correlated subquery on the
 ``annotations_doc`` index hands over its live spans as a JSON array built inside SQLite
 (its string escaping is byte-for-byte orjson's). No Python runs per span unless a format
-parses the array. Filters are SQL, each list bound as one JSON array parameter.
+parses the array; the native JSONL lines are built whole inside SQLite, so no Python runs
+per document either beyond handing each line on. Filters are SQL, each list bound as one
+JSON array parameter.
 """
 
 from __future__ import annotations
@@ -23,6 +25,22 @@ _SPAN_FIELDS = (
 _ORPHAN_FIELDS = f"{_SPAN_FIELDS}, 'prefix', a.prefix, 'suffix', a.suffix"
 # Hand-made annotations, or those accepted from rule suggestions (origin "rule:<name>").
 ORIGIN_CLAUSES = {"manual": "+a.origin = 'manual'", "rules": "+a.origin LIKE 'rule:%'"}
+
+
+# A document's native JSONL line, then after its newline how many placed and orphaned spans
+# it holds: b'{"id":...,"spans":[...],"orphans":[...]}\n<placed> <orphaned>'. One pass over
+# the document's spans, in the order of ``_json_array``, builds both arrays. Every %s is JSON,
+# in which no NUL byte is left unescaped (printf would stop at one).
+_NATIVE_LINE = """CAST(printf('{{"id":%s,"title":%s,"text":%s,"meta":%s,"spans":%s',
+  json_quote(d.external_id), json_quote(d.title), json_quote(d.text), d.meta,
+  (SELECT printf('[%s]%s}}' || char(10) || '%d %d',
+     coalesce(group_concat(span, ',') FILTER (WHERE NOT orphaned), ''),
+     coalesce(',"orphans":[' || group_concat(span, ',') FILTER (WHERE orphaned) || ']', ''),
+     count(*) FILTER (WHERE NOT orphaned), count(*) FILTER (WHERE orphaned))
+   FROM (SELECT a.orphaned, CASE WHEN a.orphaned THEN json_object({orphan_fields})
+       ELSE json_object({span_fields}) END AS span
+     FROM annotations a WHERE a.doc_id = d.id AND {where} ORDER BY a.start, a.rowid))
+) AS BLOB)"""
 
 
 def _json_array(fields: str, where: str) -> str:
@@ -86,11 +104,10 @@ class Source:
         sql = f"SELECT count(*) FROM documents d WHERE {self._document_where()}"
         return int(self.conn.execute(sql, self.params).fetchone()[0])
 
-    def span_counts(self) -> tuple[int, int]:
-        """How many placed and how many orphaned spans the export holds."""
-        sql = f"SELECT count(*), coalesce(sum(a.orphaned), 0) {self._spans_selected(orphaned=None)}"
-        total, orphaned = self.conn.execute(sql, self.params).fetchone()
-        return int(total - orphaned), int(orphaned)
+    def span_count(self) -> int:
+        """How many placed spans the export holds (a scan of the annotations)."""
+        sql = f"SELECT count(*) {self._spans_selected(orphaned=False)}"
+        return int(self.conn.execute(sql, self.params).fetchone()[0])
 
     def labels(self) -> list[str]:
         """The labels of the selected placed spans, sorted."""
@@ -111,3 +128,20 @@ class Source:
             yield ExportDoc(
                 external_id, title, text, meta, spans_json or "[]", orphans_json or "[]"
             )
+
+    def native_lines(self) -> Iterator[tuple[memoryview, int, int]]:
+        """The selected documents as native JSONL lines (see ``jsonl``), in id order, each
+        with the number of placed and of orphaned spans it holds."""
+        line = _NATIVE_LINE.format(
+            span_fields=_SPAN_FIELDS,
+            orphan_fields=_ORPHAN_FIELDS,
+            where=self._span_where(orphaned=None),
+        )
+        rows = self.conn.execute(
+            f"SELECT {line} FROM documents d WHERE {self._document_where()} ORDER BY d.id",
+            self.params,
+        )
+        for (row,) in rows:
+            end = row.rindex(b"\n") + 1
+            placed, orphaned = row[end:].split()
+            yield memoryview(row)[:end], int(placed), int(orphaned)

@@ -67,7 +67,7 @@ def write(docs: Iterator[ExportDoc], out: BinaryIO, run: Run) -> None:
         "id": f"{BASE}:export",
         "type": "AnnotationCollection",
         "label": "attribution-reader annotations",
-        "total": run.summary.spans,
+        "total": run.span_total(),
     }
     page = {"id": f"{BASE}:export:page-1", "type": "AnnotationPage", "startIndex": 0}
     out.write(orjson.dumps(head)[:-1] + b',"first":' + orjson.dumps(page)[:-1] + b',"items":[')
