@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+import threading
+import urllib.parse
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Literal
 
 from reader.core.store import STATUSES, DocumentRow, Status
@@ -38,11 +42,13 @@ Key = tuple[Any, ...]  # (sort value, id), or (id,) when sorting by id
 # Private-use characters mark a match inside a snippet; they are removed before display.
 MATCH_START, MATCH_END = "\ue000", "\ue001"
 SNIPPET_TOKENS = 12
-# A one-letter prefix expands to a large part of the vocabulary (~0.3 s on 100k documents).
-MIN_PREFIX = 2
+# Shorter prefixes expand to a large part of the vocabulary (0.15-0.3 s on 100k documents).
+MIN_PREFIX = 3
 # Above this many rows a filter is tested row by row along the sort index; below it the
 # filtered rows are looked up and sorted (both plans touch at most a few thousand rows).
 SMALL_RESULT = 2000
+
+PAGE_SIZE = 100  # rows read at once by a list
 
 _COLUMNS = "id, external_id, title, length(text), status, annotation_count, updated_at"
 
@@ -97,6 +103,17 @@ def row_key(row: DocumentRow, sort: Sort) -> Key:
         "annotations": row.annotation_count,
     }
     return (values[sort], row.id)
+
+
+@dataclass(frozen=True)
+class OpenedView:
+    """A view as a list first shows it: its row count, the cursor's row and the page(s) read
+    (page number -> rows)."""
+
+    view: View
+    count: int
+    cursor: int
+    pages: dict[int, list[DocumentRow]]
 
 
 @dataclass(frozen=True)
@@ -173,6 +190,49 @@ class LibraryQuery:
         rows = self._rows(ids, [*params, end - offset, skip], view.sort, descending)
         return rows[::-1] if backward else rows
 
+    def open(self, view: View, keep: int | None = None, cursor: int = 0) -> OpenedView:
+        """Count a view and read the page its cursor lands on: on document ``keep`` when the
+        view holds it, else on row ``cursor`` (or the last row)."""
+        count = self.count(view)
+        position = self.position(view, keep) if keep is not None else None
+        if keep is None or position is None:
+            cursor = max(0, min(cursor, count - 1))
+            number = cursor // PAGE_SIZE
+            rows = self.read_page(view, count, number)
+        else:
+            cursor = position
+            number, before = divmod(position, PAGE_SIZE)
+            limit = min(PAGE_SIZE, count - number * PAGE_SIZE)
+            rows = self.rows_around(view, keep, before, limit, expected=count)
+        return OpenedView(view, count, cursor, {number: rows} if rows else {})
+
+    def read_page(
+        self,
+        view: View,
+        count: int,
+        number: int,
+        before: Sequence[DocumentRow] | None = None,
+        after: Sequence[DocumentRow] | None = None,
+    ) -> list[DocumentRow]:
+        """Page ``number`` (of PAGE_SIZE rows) of a view of ``count`` rows, read from the
+        nearest known key: the page ``before`` or ``after`` it when given, either end, or
+        an offset."""
+        start = number * PAGE_SIZE
+        limit = min(PAGE_SIZE, count - start)
+        if limit <= 0:
+            return []
+        sort = view.sort
+        if before:
+            return self.page(view, row_key(before[-1], sort), limit, expected=count)
+        if after:
+            key = row_key(after[0], sort)
+            return self.page(view, key, limit, backward=True, expected=count)
+        if number == 0:
+            return self.page(view, None, limit, expected=count)
+        if start + limit == count:
+            return self.page(view, None, limit, backward=True, expected=count)
+        return self.rows_at(view, start, limit, expected=count)
+
     def key_of(self, sort: Sort, doc_id: int) -> Key | None:
         """The key of a document in a sort, whatever the filters (None if it is gone)."""
         column = SORT_COLUMNS[sort]
@@ -195,9 +255,27 @@ class LibraryQuery:
         if key is None or not self.contains(view, doc_id):
             return None
         where, params = self._filters(view, plus_status=True, plus_sets=True)
-        where += (" AND " if where else "WHERE ") + self._after(view.sort, not view.descending)
+        before = self._after(view.sort, not view.descending)
+        if view.sort == "id":
+            # Counted along the smallest covering index: the table's own pages hold the texts.
+            before = "+" + before
+        where += (" AND " if where else "WHERE ") + before
         sql = f"SELECT count(*) FROM documents {where}"
         return int(self.conn.execute(sql, [*params, *key]).fetchone()[0])
+
+    def rows_around(
+        self, view: View, doc_id: int, before: int, limit: int, *, expected: int | None = None
+    ) -> list[DocumentRow]:
+        """``limit`` rows of the view from ``before`` rows ahead of ``doc_id`` (which it must
+        hold), read by the document's key: no rows are counted or skipped."""
+        key = self.key_of(view.sort, doc_id)
+        if key is None or limit <= 0:
+            return []
+        head = self.page(view, key, before, backward=True, expected=expected) if before else []
+        own = self._rows("SELECT ?", [doc_id], view.sort, view.descending)
+        rest = limit - len(head) - 1
+        tail = self.page(view, key, rest, expected=expected) if rest > 0 else []
+        return head + own + tail
 
     def neighbour(self, view: View, doc_id: int, step: int) -> int | None:
         """The document after (``step > 0``) or before ``doc_id`` in the view's order."""
@@ -242,18 +320,28 @@ class LibraryQuery:
 
     # -- summaries -----------------------------------------------------------------
 
-    def stats(self) -> Stats:
-        by_status = dict.fromkeys(STATUSES, 0)
-        by_status.update(
-            self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
+    def status_counts(self) -> dict[str, int]:
+        """Documents per status, every status present (read from the status index alone)."""
+        counts = dict.fromkeys(STATUSES, 0)
+        counts.update(self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status"))
+        return counts
+
+    def label_counts(self) -> dict[str, int]:
+        """Live annotations per label: one pass over every annotation (seconds at 1M rows,
+        so the app runs it in a worker)."""
+        sql = (
+            "SELECT label, count(*) FROM annotations WHERE deleted_at IS NULL"
+            " GROUP BY label ORDER BY label"
         )
+        return dict(self.conn.execute(sql))
+
+    def stats(self) -> Stats:
+        by_status = self.status_counts()
         live = "FROM annotations WHERE deleted_at IS NULL"
         return Stats(
             documents=sum(by_status.values()),
             by_status=by_status,
-            by_label=dict(
-                self.conn.execute(f"SELECT label, count(*) {live} GROUP BY label ORDER BY label")
-            ),
+            by_label=self.label_counts(),
             documents_by_label=dict(
                 self.conn.execute(
                     f"SELECT label, count(DISTINCT doc_id) {live} GROUP BY label ORDER BY label"
@@ -336,3 +424,48 @@ class LibraryQuery:
         order = self._order(sort, descending)
         sql = f"SELECT {_COLUMNS} FROM documents WHERE id IN ({ids_sql}) {order}"
         return [DocumentRow(*r) for r in self.conn.execute(sql, params)]
+
+
+class SharedQuery:
+    """A :class:`LibraryQuery` on a read-only connection of its own, for worker threads.
+
+    The connection is opened on first use and kept, so a search's remembered matches serve
+    the pages read after it. One thread at a time uses it (:meth:`use` holds a lock), any
+    thread may :meth:`interrupt` the statement running on it so that a newer request need not
+    wait for a stale one (the interrupted statement raises ``sqlite3.OperationalError``).
+    """
+
+    def __init__(self, path: Path, *, immutable: bool = False) -> None:
+        location = urllib.parse.quote(str(path.resolve()))
+        self._uri = f"file:{location}?mode=ro" + ("&immutable=1" if immutable else "")
+        self._lock = threading.Lock()
+        self._query: LibraryQuery | None = None
+        self._closed = False
+
+    @contextmanager
+    def use(self) -> Iterator[LibraryQuery]:
+        with self._lock:
+            if self._closed:
+                raise sqlite3.ProgrammingError("the query connection is closed")
+            if self._query is None:
+                conn = sqlite3.connect(
+                    self._uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False
+                )
+                self._query = LibraryQuery(conn)
+            yield self._query
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def interrupt(self) -> None:
+        if (query := self._query) is not None:
+            query.conn.interrupt()
+
+    def close(self) -> None:
+        self._closed = True
+        self.interrupt()
+        with self._lock:
+            if self._query is not None:
+                self._query.conn.close()
+                self._query = None

@@ -3,17 +3,20 @@
 :class:`DocumentList` is a Line-API widget: it knows how many rows the view has and asks
 :class:`~reader.core.library_query.LibraryQuery` for pages of them as lines are drawn,
 continuing from the key of a neighbouring page it already holds, so scrolling costs the same
-at row 10 and at row 99,990. Only titles and numbers reach the screen, always sanitised and
-as styled segments, never as markup.
+at row 10 and at row 99,990. Searches and the header's label counts are read by thread
+workers on connections of their own, so the screen never waits for them. Only titles and
+numbers reach the screen, always sanitised and as styled segments, never as markup.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -21,30 +24,35 @@ from rich.style import Style
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.content import Content
 from textual.events import Click, Key, Resize
 from textual.geometry import Size
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from reader.config import Config
 from reader.core.library_query import (
+    PAGE_SIZE,
     SORTS,
     LibraryQuery,
+    OpenedView,
+    SharedQuery,
     View,
-    row_key,
     snippet_parts,
 )
 from reader.core.store import STATUSES, DocumentRow, Store
 from reader.core.text import one_line
 
-PAGE_SIZE = 100
 CACHED_PAGES = 32
+DRAWN_LINES = 512
 SEARCH_DELAY = 0.2  # seconds of quiet typing before the search runs
 
 STATUS_TEXT = {"new": "○ new", "in_progress": "◐ in progress", "done": "● done"}
@@ -77,8 +85,32 @@ def reading_screen(store: Store, doc_id: int, config: Config, neighbour: Neighbo
     return ReadingScreen(store, doc_id, config, neighbour=neighbour)
 
 
+@contextmanager
+def worker_query(shared: SharedQuery) -> Iterator[LibraryQuery]:
+    """The shared query, for the current thread worker; a statement that fails because the
+    worker was cancelled (and the statement interrupted) or the screen closed ends it quietly."""
+    worker = get_current_worker()
+    try:
+        with shared.use() as query:
+            yield query
+    except sqlite3.Error:
+        if not (worker.is_cancelled or shared.closed):
+            raise
+
+
+def post_unless_cancelled(target: MessagePump, message: Message) -> bool:
+    """Post from a thread worker, unless the worker was cancelled (its result is stale)."""
+    return not get_current_worker().is_cancelled and target.post_message(message)
+
+
 class DocumentList(ScrollView, can_focus=True):
-    """All documents of a view, one line each (two while searching: the matching passage)."""
+    """All documents of a view, one line each (two while searching: the matching passage).
+
+    Views without a search are read on the app's connection as lines are drawn. A search is
+    read by thread workers on a connection of their own, which keeps the matches for the
+    pages read after it: until the first page is ready the list shows the rows it had, and
+    each page's snippets follow its rows.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="library.down"),
@@ -111,33 +143,86 @@ class DocumentList(ScrollView, can_focus=True):
             self.doc_id = doc_id
 
     class Changed(Message):
-        """The view or its row count changed."""
+        """The view or its row count changed, or a search started."""
 
-    def __init__(self, library: LibraryQuery, view: View | None = None, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    class _Read(Message, bubble=False):
+        """A worker's result: a view opened, a page, or a page's snippets."""
+
+        def __init__(
+            self,
+            epoch: int,
+            *,
+            opened: OpenedView | None = None,
+            page: tuple[int, list[DocumentRow]] | None = None,
+            snippets: tuple[int, dict[int, str]] | None = None,
+        ) -> None:
+            super().__init__()
+            self.epoch, self.opened, self.page, self.snippets = epoch, opened, page, snippets
+
+    def __init__(
+        self, library: LibraryQuery, search: SharedQuery, view: View | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
         self.library = library
-        self.view = view or View()
+        self.search = search
+        self.view = view or View()  # what was asked for last
+        self.shown = self.view  # what the rows are of (a search may still be reading)
+        self.searching = False
         self.row_count = 0
         self._pages: OrderedDict[int, list[DocumentRow]] = OrderedDict()
+        self._reading: set[int] = set()  # pages of a search asked of a worker
+        self._epoch = 0  # counts reloads: a worker's result for an earlier one is dropped
+        self._open_when_read = False
+        self._styles: dict[tuple[str | None, bool], Style] = {}
+        # Drawn rows by (index, line of the row, under the cursor, width): a scroll by one
+        # line draws one new row.
+        self._lines: LRUCache[tuple[int, int, bool, int], Strip] = LRUCache(DRAWN_LINES)
 
     # -- data ----------------------------------------------------------------------
 
     @property
     def row_height(self) -> int:
-        return 2 if self.view.query.strip() else 1
+        return 2 if self.shown.query.strip() else 1
 
-    def set_view(self, view: View, keep: int | None = None) -> None:
-        """Show ``view``, with the cursor on document ``keep`` if it is in it."""
+    def set_view(self, view: View, keep: int | None = None, *, top: bool = False) -> None:
+        """Show ``view``, with the cursor on document ``keep`` if it is in it, else on the
+        first row (``top``) or where it was."""
         self.view = view
-        self.reload(keep=keep)
+        self.reload(keep=keep, top=top)
 
-    def reload(self, keep: int | None = None) -> None:
-        """Read the view again (documents changed), keeping the cursor on ``keep``."""
-        self._pages.clear()
-        self.row_count = self.library.count(self.view)
-        position = self.library.position(self.view, keep) if keep is not None else None
+    def reload(self, keep: int | None = None, *, top: bool = False, changed: bool = False) -> None:
+        """Read the view again, with the cursor on ``keep`` if it is in it; ``changed``:
+        documents were added or replaced, so a search must match again."""
+        self._epoch += 1
+        self._open_when_read = False
+        self.workers.cancel_group(self, "search")  # before interrupting: they end quietly
+        self.search.interrupt()
+        cursor = 0 if top else self.cursor
+        if not self.view.query.strip():
+            self.searching = False
+            self._show(self.library.open(self.view, keep, cursor))
+            return
+        self.searching = True
+        work = partial(self._open_search, self._epoch, self.view, keep, cursor, changed)
+        self.run_worker(work, thread=True, exclusive=True, group="search")
+        self.post_message(self.Changed())
+
+    def show(self, doc_id: int) -> None:
+        """Put the cursor on a document when the view holds it (at once if its row is read)."""
+        for number, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row.id == doc_id:
+                    self.move_to(number * PAGE_SIZE + offset)
+                    return
+        self.reload(keep=doc_id)
+
+    def _show(self, opened: OpenedView) -> None:
+        self.shown, self.row_count = opened.view, opened.count
+        self._pages = OrderedDict(opened.pages)
+        self._reading.clear()
+        self._forget_drawing()
         self._resize_virtual()
-        self.cursor = position if position is not None else min(self.cursor, self.last_index)
+        self.cursor = opened.cursor
         self.refresh()
         self.post_message(self.Changed())
 
@@ -146,49 +231,93 @@ class DocumentList(ScrollView, can_focus=True):
         return max(0, self.row_count - 1)
 
     def row(self, index: int) -> DocumentRow | None:
+        """The row at ``index``, or None (also while a search's worker reads its page)."""
         if not 0 <= index < self.row_count:
             return None
         number, offset = divmod(index, PAGE_SIZE)
         page = self._page(number)
-        return page[offset] if offset < len(page) else None
+        return page[offset] if page is not None and offset < len(page) else None
 
     @property
     def current(self) -> DocumentRow | None:
         return self.row(self.cursor)
 
-    def _page(self, number: int) -> list[DocumentRow]:
+    def _page(self, number: int) -> list[DocumentRow] | None:
         if number in self._pages:
             self._pages.move_to_end(number)
             return self._pages[number]
-        rows = self._load(number)
+        read = partial(
+            LibraryQuery.read_page,
+            view=self.shown,
+            count=self.row_count,
+            number=number,
+            before=self._pages.get(number - 1),
+            after=self._pages.get(number + 1),
+        )
+        if self.shown.query.strip():
+            if number not in self._reading:
+                self._reading.add(number)
+                work = partial(self._read_search_page, self._epoch, self.shown, number, read)
+                self.run_worker(work, thread=True, group="search")
+            return None
+        rows = read(self.library)
+        self._keep(number, rows)
+        return rows
+
+    def _keep(self, number: int, rows: list[DocumentRow]) -> None:
         self._pages[number] = rows
         while len(self._pages) > CACHED_PAGES:
             self._pages.popitem(last=False)
-        return rows
 
-    def _load(self, number: int) -> list[DocumentRow]:
-        """A page from the nearest known key: a neighbour page, either end, or an offset."""
-        start = number * PAGE_SIZE
-        limit = min(PAGE_SIZE, self.row_count - start)
-        if limit <= 0:
-            return []
-        view, sort, count = self.view, self.view.sort, self.row_count
-        before, after = self._pages.get(number - 1), self._pages.get(number + 1)
-        if before:
-            rows = self.library.page(view, row_key(before[-1], sort), limit, expected=count)
-        elif after:
-            key = row_key(after[0], sort)
-            rows = self.library.page(view, key, limit, backward=True, expected=count)
-        elif number == 0:
-            rows = self.library.page(view, None, limit, expected=count)
-        elif start + limit == count:
-            rows = self.library.page(view, None, limit, backward=True, expected=count)
-        else:
-            rows = self.library.rows_at(view, start, limit, expected=count)
-        if view.query.strip():
-            snippets = self.library.snippets(view.query, [r.id for r in rows])
-            rows = [replace(r, snippet=snippets.get(r.id)) for r in rows]
-        return rows
+    # -- search workers (threads) ----------------------------------------------------
+
+    def _open_search(
+        self, epoch: int, view: View, keep: int | None, cursor: int, changed: bool
+    ) -> None:
+        with worker_query(self.search) as query:
+            if changed:
+                query.forget_search()
+            opened = query.open(view, keep, cursor)
+            if post_unless_cancelled(self, self._Read(epoch, opened=opened)):
+                for number, rows in opened.pages.items():
+                    self._read_snippets(query, epoch, view, number, rows)
+
+    def _read_search_page(
+        self, epoch: int, view: View, number: int, read: Callable[[LibraryQuery], list[DocumentRow]]
+    ) -> None:
+        with worker_query(self.search) as query:
+            rows = read(query)
+            if post_unless_cancelled(self, self._Read(epoch, page=(number, rows))):
+                self._read_snippets(query, epoch, view, number, rows)
+
+    def _read_snippets(
+        self, query: LibraryQuery, epoch: int, view: View, number: int, rows: list[DocumentRow]
+    ) -> None:
+        snippets = query.snippets(view.query, [r.id for r in rows])
+        post_unless_cancelled(self, self._Read(epoch, snippets=(number, snippets)))
+
+    @on(_Read)
+    def _take(self, message: _Read) -> None:
+        if message.epoch != self._epoch:
+            return  # read for a view or state of the documents since replaced
+        if message.opened is not None:
+            self.searching = False
+            self._show(message.opened)
+            if self._open_when_read:
+                self._open_when_read = False
+                self.action_open()
+        elif message.page is not None:
+            number, rows = message.page
+            self._reading.discard(number)
+            self._keep(number, rows)
+            self._forget_drawing()
+            self.refresh()
+        elif message.snippets is not None:
+            number, snippets = message.snippets
+            if (page := self._pages.get(number)) is not None:
+                self._pages[number] = [replace(r, snippet=snippets.get(r.id)) for r in page]
+                self._forget_drawing()
+                self.refresh()
 
     # -- geometry ------------------------------------------------------------------
 
@@ -214,14 +343,24 @@ class DocumentList(ScrollView, can_focus=True):
             self.scroll_to(y=top + height - lines, animate=False, immediate=True)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        scrolled_from = self.scroll_y
         self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_y == scrolled_from:  # only the two rows change (a scroll repaints all)
+            for index in {old, new}:
+                # Virtual line 0 is the column headings' line; rows follow it.
+                self.refresh_lines(1 + index * self.row_height, self.row_height)
 
     def on_focus(self) -> None:
+        self._forget_drawing()
         self.refresh()
 
     def on_blur(self) -> None:
+        self._forget_drawing()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._forget_drawing()
 
     # -- actions -------------------------------------------------------------------
 
@@ -247,6 +386,10 @@ class DocumentList(ScrollView, can_focus=True):
         self.move_to(self.last_index)
 
     def action_open(self) -> None:
+        """Open the document under the cursor (a search still reading opens its first)."""
+        if self.searching:
+            self._open_when_read = True
+            return
         row = self.current
         if row is not None:
             self.post_message(self.Opened(row.id))
@@ -273,22 +416,36 @@ class DocumentList(ScrollView, can_focus=True):
             return self._header(width)
         line = int(self.scroll_y) + y - 1
         index, part = divmod(line, self.row_height)
+        cursor = index == self.cursor
+        key = (index, part, cursor, width)
+        if (strip := self._lines.get(key)) is not None:
+            return strip
         row = self.row(index) if index < self.row_count else None
-        if row is None:
-            return Strip.blank(width, self.rich_style)
-        style = partial(self._style, cursor=index == self.cursor)
+        style = partial(self._style, cursor=cursor)
+        if row is None:  # past the end, or still being read: not kept
+            return Strip.blank(width, style(None) if index < self.row_count else self.rich_style)
         if part == 0:
             segments = self._row_segments(row, width, style)
         else:
             segments = self._snippet_segments(row, style)
-        return Strip(segments).crop(0, width).extend_cell_length(width, style(None))
+        strip = Strip(segments).crop(0, width).extend_cell_length(width, style(None))
+        self._lines[key] = strip
+        return strip
+
+    def _forget_drawing(self) -> None:
+        """Drop the drawn lines and resolved styles (the rows or the styles changed)."""
+        self._lines.clear()
+        self._styles.clear()
 
     def _style(self, component: str | None, cursor: bool) -> Style:
         """A component's style (resolved against the list's background), on the cursor row
-        under the cursor's colours."""
-        style = self.get_component_rich_style(component) if component else self.rich_style
-        if cursor:
-            style += self.get_component_rich_style("document-list--cursor")
+        under the cursor's colours; resolved once until the styles change."""
+        style = self._styles.get((component, cursor))
+        if style is None:
+            style = self.get_component_rich_style(component) if component else self.rich_style
+            if cursor:
+                style += self.get_component_rich_style("document-list--cursor")
+            self._styles[component, cursor] = style
         return style
 
     def _header(self, width: int) -> Strip:
@@ -359,21 +516,33 @@ class LibraryScreen(Screen[None]):
         Binding("escape", "clear_search", "Clear search", show=False, id="library.clear"),
     ]
 
+    class LabelsCounted(Message, bubble=False):
+        """Live annotations per label, counted by a worker."""
+
+        def __init__(self, counts: dict[str, int]) -> None:
+            super().__init__()
+            self.counts = counts
+
     def __init__(self, store: Store, config: Config, *, factory: ReadingScreenFactory) -> None:
         super().__init__()
         self.store = store
         self.config = config
         self.library = LibraryQuery(store.conn)
+        # Connections of the workers: one for searches, one for the header's label counts.
+        self.search_query = SharedQuery(store.path, immutable=store.read_only)
+        self.count_query = SharedQuery(store.path, immutable=store.read_only)
         self.factory = factory
         self._search_timer: Timer | None = None
         self._reading: Screen[object] | None = None
         self._opened: int | None = None
+        self._by_status = dict.fromkeys(STATUSES, 0)
+        self._by_label: dict[str, int] | None = None  # None until first counted
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary", markup=False)
         yield Input(placeholder="Search titles and text  ( / )", id="search")
         yield Static(id="view-line", markup=False)
-        yield DocumentList(self.library, id="documents")
+        yield DocumentList(self.library, self.search_query, id="documents")
         yield TaskPanel(id="task")
         yield Footer()
 
@@ -386,6 +555,10 @@ class LibraryScreen(Screen[None]):
         self.documents.reload()
         self.update_summary()
 
+    def on_unmount(self) -> None:
+        self.search_query.close()
+        self.count_query.close()
+
     def on_screen_resume(self) -> None:
         if self._reading is not None:
             shown = getattr(self._reading, "doc_id", self._opened)
@@ -397,35 +570,55 @@ class LibraryScreen(Screen[None]):
         self.library.forget_search()
         if keep is None and (current := self.documents.current) is not None:
             keep = current.id
-        self.documents.reload(keep=keep)
+        self.documents.reload(keep=keep, changed=True)
         self.update_summary()
 
     # -- header lines --------------------------------------------------------------
 
     def update_summary(self) -> None:
-        stats = self.library.stats()
-        done, total = stats.by_status["done"], stats.documents
+        """Status counts now (read from an index), label counts when a worker has them (a
+        pass over every annotation); until then the last ones counted stay."""
+        self._by_status = self.library.status_counts()
+        self._draw_summary()
+        self.workers.cancel_group(self, "summary")  # before interrupting: it ends quietly
+        self.count_query.interrupt()
+        self.run_worker(self._count_labels, thread=True, exclusive=True, group="summary")
+
+    def _count_labels(self) -> None:
+        with worker_query(self.count_query) as query:
+            post_unless_cancelled(self, self.LabelsCounted(query.label_counts()))
+
+    @on(LabelsCounted)
+    def _labels_counted(self, message: LabelsCounted) -> None:
+        self._by_label = message.counts
+        self._draw_summary()
+
+    def _draw_summary(self) -> None:
+        done, total = self._by_status["done"], sum(self._by_status.values())
         share = f" ({100 * done / total:.0f}%)" if total else ""
         parts: list[str | tuple[str, str]] = [
             (f"done {done:,}/{total:,}{share}", "bold"),
-            f" · in progress {stats.by_status['in_progress']:,} │",
+            f" · in progress {self._by_status['in_progress']:,} │",
         ]
         for label in self.config.labels:
+            counted = self._by_label
             parts.append(" ")
             parts.append((one_line(label.name), f"{label.color} {label.style}"))
-            parts.append(f" {stats.by_label.get(label.name, 0):,}")
+            parts.append(f" {counted.get(label.name, 0):,}" if counted is not None else " …")
         self.query_one("#summary", Static).update(Content.assemble(*parts))
 
     @on(DocumentList.Changed)
     def update_view_line(self) -> None:
-        view, documents = self.documents.view, self.documents
+        documents = self.documents
+        view = documents.shown
         arrow = "↓" if view.descending else "↑"
         status = STATUS_TEXT[view.status] if view.status else "all"
         label = one_line(view.label) if view.label else "all"
         search = f"  ·  search “{one_line(view.query.strip())}”" if view.query.strip() else ""
+        reading = "  ·  searching …" if documents.searching else ""
         text = (
             f"{documents.row_count:,} shown  ·  sort: {SORT_TEXT[view.sort]} {arrow}"
-            f"  ·  status: {status}  ·  label: {label}{search}"
+            f"  ·  status: {status}  ·  label: {label}{search}{reading}"
         )
         self.query_one("#view-line", Static).update(Content(text))
 
@@ -445,9 +638,7 @@ class LibraryScreen(Screen[None]):
 
     def show_document(self, doc_id: int) -> None:
         """Put the cursor on a document when the view holds it."""
-        position = self.library.position(self.documents.view, doc_id)
-        if position is not None:
-            self.documents.move_to(position)
+        self.documents.show(doc_id)
 
     # -- search, filters, sorts ----------------------------------------------------
 
@@ -487,9 +678,7 @@ class LibraryScreen(Screen[None]):
 
     def change_view(self, view: View, *, keep_cursor: bool = True) -> None:
         current = self.documents.current if keep_cursor else None
-        self.documents.set_view(view, keep=current.id if current else None)
-        if not keep_cursor:
-            self.documents.move_to(0)
+        self.documents.set_view(view, keep=current.id if current else None, top=not keep_cursor)
 
     def set_status_filter(self, status: str | None) -> None:
         self.change_view(replace(self.documents.view, status=status))  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from reader.core.library_query import (
     SMALL_RESULT,
     SORTS,
     LibraryQuery,
+    SharedQuery,
     View,
     fts_query,
     row_key,
@@ -171,7 +173,8 @@ def test_search_results_follow_new_documents_after_forget(tmp_path: Path) -> Non
         ("drones", '"drones"*'),
         ("drones ", '"drones"'),
         ("d", '"d"'),  # one letter: no prefix search (it would walk the vocabulary)
-        ('say "no', '"say" """no"*'),
+        ('say "now', '"say" """now"*'),
+        ('say "no', '"say" """no"'),  # two letters: no prefix either
         ("a AND -b OR NOT c*", '"a" "AND" "-b" "OR" "NOT" "c*"'),
         ("title:x", '"title:x"*'),
         ('" - * ', None),
@@ -221,3 +224,128 @@ def test_stats(lq: LibraryQuery) -> None:
     assert stats.by_label == {"denial": 7, "official statement": 7}
     assert stats.documents_by_label == {"denial": 7, "official statement": 7}
     assert stats.by_annotator == {"ana": 14}
+
+
+@pytest.mark.parametrize(("typed", "expression"), [("dr", '"dr"'), ("dro", '"dro"*')])
+def test_prefix_search_starts_at_three_letters(typed: str, expression: str) -> None:
+    assert fts_query(typed) == expression
+
+
+def test_status_and_label_counts(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "r.db", n=7)  # annotated: 1, 4, 7; done: 2, 7
+    lq = LibraryQuery(store.conn)
+    assert lq.status_counts() == {"new": 3, "in_progress": 2, "done": 2}
+    assert lq.label_counts() == {"denial": 2, "official statement": 1}
+    (ann,) = store.annotations(1)
+    store.delete_annotation(ann.id)
+    assert lq.label_counts() == {"denial": 1, "official statement": 1}
+    assert lq.status_counts() == {"new": 3, "in_progress": 2, "done": 2}
+
+
+@pytest.mark.parametrize("view", VIEWS[::3], ids=str)
+def test_rows_around_a_document_are_the_rows_at_its_page(
+    store: Store, lq: LibraryQuery, view: View
+) -> None:
+    want = expected_ids(store, view)
+    for position, doc_id in list(enumerate(want))[:: max(1, len(want) // 6)]:
+        start = position - position % 4
+        rows = lq.rows_around(view, doc_id, position - start, 4, expected=len(want))
+        assert [r.id for r in rows] == want[start : start + 4]
+
+
+@pytest.mark.parametrize("view", VIEWS[::5], ids=str)
+def test_open_reads_the_cursors_page(
+    store: Store, lq: LibraryQuery, view: View, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("reader.core.library_query.PAGE_SIZE", 3)
+    want = expected_ids(store, view)
+    for keep, cursor, expected_cursor in [
+        (want[-1] if want else None, 0, len(want) - 1),  # kept: its position wins
+        (10_000, 4, min(4, len(want) - 1)),  # not in the view: the cursor row, or the last
+        (None, 10_000, len(want) - 1),
+    ]:
+        opened = lq.open(view, keep, cursor)
+        assert opened.count == len(want)
+        assert opened.cursor == max(0, expected_cursor)
+        if not want:
+            assert opened.pages == {}
+            continue
+        ((number, rows),) = opened.pages.items()
+        assert number == opened.cursor // 3
+        assert [r.id for r in rows] == want[number * 3 : number * 3 + 3]
+
+
+def test_read_page_from_a_neighbour_either_end_or_an_offset(
+    store: Store, lq: LibraryQuery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("reader.core.library_query.PAGE_SIZE", 3)
+    view = View(sort="title", descending=True, query="drones")
+    want = expected_ids(store, view)
+    count = len(want)
+    pages = [want[i : i + 3] for i in range(0, count, 3)]
+    assert len(pages) >= 4
+
+    def ids(rows: list[DocumentRow]) -> list[int]:
+        return [r.id for r in rows]
+
+    first = lq.read_page(view, count, 0)
+    third = lq.read_page(view, count, 2)  # by offset
+    assert (ids(first), ids(third)) == (pages[0], pages[2])
+    assert ids(lq.read_page(view, count, 1, before=first)) == pages[1]
+    assert ids(lq.read_page(view, count, 1, after=third)) == pages[1]
+    last = len(pages) - 1
+    assert ids(lq.read_page(view, count, last)) == pages[last]
+    assert lq.read_page(view, count, last + 1) == []
+
+
+def test_shared_query_serves_other_threads_and_never_writes(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "r.db", n=5)
+    shared = SharedQuery(store.path)
+    results: list[object] = []
+
+    def read() -> None:
+        with shared.use() as query:
+            results.append(query.count(View(query="drones")))
+            try:
+                query.conn.execute("DELETE FROM documents")
+            except sqlite3.OperationalError as exc:
+                results.append(str(exc))
+
+    for _ in range(2):  # the connection opened by the first thread serves the second
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join()
+    store.import_documents([NewDocument("z", "Z", "drones", sha256_hex("drones"))])
+    with shared.use() as query:  # sees the store's commits; its matches are kept until told
+        before = query.count(View(query="drones"))
+        query.forget_search()
+        after = query.count(View(query="drones"))
+    assert results[0] == results[2] == before == after - 1
+    assert results[1] == results[3] == "attempt to write a readonly database"
+    assert store.document_count() == 6
+    shared.close()
+    assert shared.closed
+    with pytest.raises(sqlite3.ProgrammingError), shared.use():
+        pass
+
+
+def test_shared_query_interrupt_stops_a_running_statement(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "r.db", n=1)
+    shared = SharedQuery(store.path)
+    errors: list[str] = []
+    endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c"
+
+    def run() -> None:
+        with shared.use() as query:
+            try:
+                query.conn.execute(endless).fetchone()
+            except sqlite3.OperationalError as exc:
+                errors.append(str(exc))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    while thread.is_alive():  # until the statement has started and been stopped
+        shared.interrupt()
+        thread.join(0.01)
+    assert errors == ["interrupted"]
+    shared.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from textual.widgets import Static
 
 from reader.config import Config
 from reader.core.corpus import read_corpus
+from reader.core.library_query import LibraryQuery, View
 from reader.core.store import NewDocument, Store, sha256_hex
 from reader.ui.app import ReaderApp
 from reader.ui.library import SEARCH_DELAY, DocumentList, LibraryScreen
@@ -70,9 +73,26 @@ def line_text(documents: DocumentList, y: int) -> str:
     return documents.render_line(y).text
 
 
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until no worker runs (searches, their pages, label counts) and what they read
+    is drawn."""
+    await pilot.pause()
+    for _ in range(20):
+        if not pilot.app.workers:
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    raise AssertionError("workers keep starting")
+
+
+def summary_text(app: ReaderApp) -> str:
+    return str(app.library.query_one("#summary", Static).render())
+
+
 async def type_search(pilot: Pilot[None], text: str) -> None:
     await pilot.press("slash", *[k if k != " " else "space" for k in text])
     await pilot.pause(SEARCH_DELAY + 0.1)
+    await settle(pilot)
 
 
 async def test_list_shows_every_document_with_its_columns(make_app, db) -> None:
@@ -116,6 +136,36 @@ async def test_moving_with_j_k_arrows_pages_and_ends(make_app) -> None:
         assert documents.cursor == 3
 
 
+async def test_a_cursor_move_repaints_only_the_two_rows(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        documents = app.library.documents
+        await settle(pilot)
+        drawn: list[int] = []
+        render_line = documents.render_line
+        documents.render_line = lambda y: (drawn.append(y), render_line(y))[1]  # type: ignore[method-assign]
+        await pilot.press("j")
+        await pilot.pause()
+        assert sorted(set(drawn)) == [1, 2]  # rows 0 and 1, below the column headings
+        assert line_text(documents, 2) == render_line(2).text
+        drawn.clear()
+        await pilot.press("G")
+        await pilot.pause()
+        assert sorted(set(drawn)) == [2, 4]
+
+
+async def test_rows_take_the_new_colours_when_the_theme_changes(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        documents = app.library.documents
+        before = [s.style for s in documents.render_line(1)]  # the cursor row
+        app.action_toggle_theme()
+        await pilot.pause()
+        after = [s.style for s in documents.render_line(1)]
+        assert before != after
+        assert after == [s.style for s in documents.render_line(1)]
+
+
 async def test_click_selects_and_double_click_opens(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -141,16 +191,74 @@ async def test_enter_opens_the_document_and_escape_returns(make_app) -> None:
 async def test_returning_shows_new_counts_and_status(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        summary = summary_text(app)
+        assert "done 0/4 (0%) · in progress 0 │" in summary and "denial 0" in summary
         await pilot.press("enter")
         reading = app.screen
         assert isinstance(reading, StandIn)
         reading.store.add_annotation(reading.doc_id, 0, 5, "denial")
+        reading.store.add_annotation(reading.doc_id, 6, 9, "denial")
+        reading.store.add_annotation(reading.doc_id, 0, 3, "anonymous source")
+        reading.store.set_status(listed(app)[3], "done")
         await pilot.press("escape")
         row = app.library.documents.row(0)
-        assert row is not None and (row.annotation_count, row.status) == (1, "in_progress")
+        assert row is not None and (row.annotation_count, row.status) == (3, "in_progress")
         assert "◐ in progress" in line_text(app.library.documents, 1)
-        summary = str(app.library.query_one("#summary", Static).render())
-        assert "in progress 1" in summary and "denial 1" in summary
+        assert "done 1/4 (25%) · in progress 1 │" in summary_text(app)  # status: at once
+        await settle(pilot)
+        summary = summary_text(app)
+        assert "anonymous source 2" not in summary
+        assert "anonymous source 1" in summary and "denial 2" in summary
+        assert "official statement 0" in summary
+
+
+async def test_label_counts_come_from_a_worker_and_never_hold_up_the_list(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counting = threading.Event()
+    release = threading.Event()
+    threads: list[str] = []
+    label_counts = LibraryQuery.label_counts
+
+    def slow_label_counts(self: LibraryQuery) -> dict[str, int]:
+        threads.append(threading.current_thread().name)
+        counting.set()
+        release.wait(10)
+        return label_counts(self)
+
+    monkeypatch.setattr(LibraryQuery, "label_counts", slow_label_counts)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await asyncio.to_thread(counting.wait, 10)
+        assert "done 0/4 (0%)" in summary_text(app) and "denial …" in summary_text(app)
+        await pilot.press("j", "j")  # the list answers meanwhile
+        assert app.library.documents.cursor == 2
+        release.set()
+        await settle(pilot)
+        assert "denial 0" in summary_text(app)
+    assert threads and threading.main_thread().name not in threads
+
+
+async def test_opening_a_listed_document_from_anywhere_counts_no_position(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[int] = []
+    position = LibraryQuery.position
+
+    def counting_position(self: LibraryQuery, view: View, doc_id: int) -> int | None:
+        counted.append(doc_id)
+        return position(self, view, doc_id)
+
+    monkeypatch.setattr(LibraryQuery, "position", counting_position)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        target = listed(app)[2]
+        app.open_document(target)  # as the palette does: its row is read, its place known
+        await pilot.pause()
+        assert isinstance(app.screen, StandIn) and app.screen.doc_id == target
+        assert counted == []
+        assert app.library.documents.cursor == 2
 
 
 async def test_cursor_follows_the_document_last_read(make_app) -> None:
@@ -186,6 +294,7 @@ async def test_search_as_you_type_shows_matches_with_snippets(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_search(pilot, "familiar with the matt")
         documents = app.library.documents
+        assert documents.view == documents.shown and not documents.searching
         want = {
             r[0]
             for r in app.store.conn.execute(
@@ -204,6 +313,82 @@ async def test_search_as_you_type_shows_matches_with_snippets(make_app) -> None:
         assert documents.has_focus
         await pilot.press("enter")
         assert isinstance(app.screen, StandIn)
+
+
+class HeldSearches:
+    """Makes a search's first read (in its worker) wait until released; records threads."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, held: str) -> None:
+        self.held, self.started, self.release = held, threading.Event(), threading.Event()
+        self.threads: list[str] = []
+        open_view = LibraryQuery.open
+
+        def held_open(query: LibraryQuery, view: View, *args: Any) -> Any:
+            if view.query:
+                self.threads.append(threading.current_thread().name)
+            if view.query == held:
+                self.started.set()
+                self.release.wait(10)
+            return open_view(query, view, *args)
+
+        monkeypatch.setattr(LibraryQuery, "open", held_open)
+
+    async def wait_started(self) -> None:
+        assert await asyncio.to_thread(self.started.wait, 10)
+
+
+async def test_search_runs_in_a_worker_the_list_answering_meanwhile(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldSearches(monkeypatch, "drones")
+    shown: list[str] = []
+    show = DocumentList._show
+    monkeypatch.setattr(
+        DocumentList,
+        "_show",
+        lambda self, opened: (shown.append(opened.view.query), show(self, opened)),
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        documents = app.library.documents
+        await pilot.press("slash", *"drones")
+        await held.wait_started()
+        view_line = str(app.library.query_one("#view-line", Static).render())
+        assert "4 shown" in view_line and "searching …" in view_line
+        assert documents.row_count == 4 and documents.searching  # the last rows stay
+        await pilot.press("down", "down")  # leaves the box; the list moves meanwhile
+        assert documents.cursor == 1
+        await pilot.press("slash", *"grain")  # replaces the text: a newer search
+        await pilot.pause(SEARCH_DELAY + 0.1)
+        held.release.set()
+        await settle(pilot)
+        assert documents.shown.query == "grain" and not documents.searching
+        assert shown == ["", "grain"]  # the stale search was never shown
+        want = [i for i, _ in titles_by(app.store, "WHERE text LIKE '%grain%'")]
+        drones = [i for i, _ in titles_by(app.store, "WHERE text LIKE '%drones%'")]
+        assert listed(app) == want and len(want) == len(drones) == 1 != len(set(want + drones))
+        assert documents.cursor == 0
+        view_line = str(app.library.query_one("#view-line", Static).render())
+        assert f"{len(want)} shown" in view_line and "searching" not in view_line
+    assert held.threads and threading.main_thread().name not in held.threads
+
+
+async def test_enter_while_searching_opens_the_first_result(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldSearches(monkeypatch, "ministry")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "slash", *"ministry", "enter")
+        await held.wait_started()
+        await pilot.press("enter")
+        assert isinstance(app.screen, LibraryScreen)  # not the row the cursor was on
+        held.release.set()
+        await settle(pilot)
+        reading = app.screen
+        assert isinstance(reading, StandIn)
+        target = next(i for i, t in titles_by(app.store, "") if t.startswith("Ministry"))
+        assert reading.doc_id == target
 
 
 async def test_search_with_fts_syntax_characters_does_not_fail(make_app) -> None:
@@ -321,7 +506,12 @@ async def test_hostile_titles_are_shown_literally_and_run_nothing(hostile_db: Pa
 
 def test_library_snapshot(snap_compare, db: Path) -> None:
     app = ReaderApp(db, annotator="tester", reading_screen_factory=StandIn)
-    assert snap_compare(app, terminal_size=SIZE, press=["j"])
+
+    async def move(pilot: Pilot[None]) -> None:
+        await pilot.press("j")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=move)
 
 
 def test_library_search_snapshot(snap_compare, db: Path) -> None:
@@ -335,7 +525,12 @@ def test_library_search_snapshot(snap_compare, db: Path) -> None:
 
 def test_library_light_theme_snapshot(snap_compare, db: Path) -> None:
     app = ReaderApp(db, config=Config(theme="reader-light"), reading_screen_factory=StandIn)
-    assert snap_compare(app, terminal_size=SIZE, press=["o", "f"])
+
+    async def sort_and_filter(pilot: Pilot[None]) -> None:
+        await pilot.press("o", "f")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=sort_and_filter)
 
 
 async def test_with_the_reading_screen_next_follows_the_list(db: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from reader.core.store import NewDocument, Store
 from reader.ui.app import ReaderApp
@@ -64,3 +65,35 @@ async def test_library_of_100k_documents_opens_pages_and_jumps(large_db: Path) -
         await pilot.press("f", "f", "f")  # status: done
         assert documents.row_count == 1
         assert shown_titles(documents) == [f"Document {COUNT - 1:06d}"]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until no worker runs and what the workers read is drawn."""
+    await pilot.pause()
+    while pilot.app.workers:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_a_search_of_100k_documents_reads_its_pages_in_workers(large_db: Path) -> None:
+    app = ReaderApp(large_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"text", "enter")
+        await settle(pilot)
+        documents = app.library.documents
+        assert documents.shown.query == "text" and documents.row_count == COUNT
+        first = documents.row(0)
+        assert first is not None and first.title == "Document 000000"
+        assert first.snippet is not None and "\ue000text\ue001 0" in first.snippet
+        assert list(documents._pages) == [0]
+
+        await pilot.press("G")
+        await settle(pilot)
+        assert sorted(documents._pages) == [0, (COUNT - 1) // PAGE_SIZE]
+        last = documents.current
+        assert last is not None and last.title == f"Document {COUNT - 1:06d}"
+        assert last.snippet is not None and f"text\ue001 {COUNT - 1}" in last.snippet
+        bottom = documents.scrollable_content_region.height - 1
+        assert (
+            documents.render_line(bottom - 1).text.strip().startswith(f"Document {COUNT - 1:06d}")
+        )
