@@ -11,6 +11,7 @@ import unicodedata
 
 # C0 except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, and lone surrogates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NUL_OR_SURROGATE = re.compile("[\x00\ud800-\udfff]")
 _REPLACEMENT = "\ufffd"
 # Visible one-cell stand-ins: control pictures for C0, a middle dot for the rest.
 _C0_PICTURES = {i: chr(0x2400 + i) for i in range(0x20)} | {0x7F: "\u2421"}
@@ -33,12 +34,26 @@ def decode(data: bytes, *, errors: str = "strict") -> str:
 
 
 def normalise(text: str) -> str:
-    """The one normalisation at import: newlines to ``\\n``, NFC, no NUL or lone surrogate."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
+    """The one normalisation at import: newlines to ``\\n``, NFC, no NUL or lone surrogate.
+
+    Each step runs only when a fast test in C says the text needs it, so the common case
+    (already NFC, no NUL) costs a few scans of the text.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():
+        return text.replace("\x00", _REPLACEMENT) if "\x00" in text else text
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     # Lone surrogates (possible from JSON escapes) cannot be stored as UTF-8, and SQLite's
     # text functions (length, substr) stop at a NUL: both become U+FFFD, one for one.
-    return re.sub("[\x00\ud800-\udfff]", _REPLACEMENT, text)
+    # Encoding finds both faster than a search of the str for either.
+    try:
+        if b"\x00" not in text.encode("utf-8"):
+            return text
+    except UnicodeEncodeError:
+        pass
+    return _NUL_OR_SURROGATE.sub(_REPLACEMENT, text)
 
 
 def _picture(match: re.Match[str]) -> str:
