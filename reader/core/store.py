@@ -14,11 +14,13 @@ import shutil
 import sqlite3
 import urllib.parse
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -415,57 +417,94 @@ class Store:
 
     # -- documents -------------------------------------------------------------------
 
-    def import_documents(self, docs: Iterable[NewDocument]) -> ImportReport:
+    def import_documents(
+        self, docs: Iterable[NewDocument], *, batch_size: int = 2000
+    ) -> ImportReport:
         """Insert new documents, skip identical ones, and update changed ones.
 
         The annotations of a changed document are re-anchored in its new text (see
-        ``reader.core.anchoring``); those that cannot be placed become orphans. All of it is
-        one transaction: an error part-way leaves the database as it was.
+        ``reader.core.anchoring``); those that cannot be placed become orphans.
+
+        ``docs`` is read lazily and stored in batches of ``batch_size``, each one
+        ``BEGIN IMMEDIATE`` transaction that also indexes its new rows for search: memory
+        stays bounded and other writers (the app) wait for one batch at most. An error
+        part-way keeps the batches before it, and running the same import again completes
+        it (stored documents are skipped). Inside an outer transaction, all is part of it.
         """
         report = ImportReport()
         stamp = now()
-        with self.write() as conn:
-            first_new_id = self._next_document_id()
-            for doc in docs:
-                existing = conn.execute(
-                    "SELECT id, sha256, annotation_count FROM documents WHERE external_id = ?",
-                    (doc.external_id,),
-                ).fetchone()
-                if existing is None:
-                    self._insert_document(doc, stamp)
-                    report.added += 1
-                elif existing[1] == doc.sha256:
-                    report.unchanged += 1
-                else:
-                    moves = self._reanchor(existing[0], doc.text, stamp, report)
-                    self._replace_document(existing[0], doc, stamp)
-                    # Logged as a barrier: undo never reaches back across a change of text.
-                    self._log(existing[0], "reimport", *moves)
-                    report.updated += 1
-            self._index_documents_from(first_new_id)
+        pending = iter(docs)
+        while batch := list(islice(pending, batch_size)):
+            with self.write():
+                self._import_batch(batch, stamp, report)
         return report
+
+    def _import_batch(self, batch: list[NewDocument], stamp: str, report: ImportReport) -> None:
+        stored = self.stored_versions([doc.external_id for doc in batch])
+        new: dict[str, NewDocument] = {}  # by external id, inserted together at the end
+        for doc in batch:
+            earlier = new.get(doc.external_id)
+            if earlier is not None:
+                if earlier.sha256 == doc.sha256:
+                    report.unchanged += 1
+                    continue
+                # Two versions in one batch: the first goes in, the second updates it.
+                self._insert_documents(list(new.values()), stamp)
+                stored |= self.stored_versions(list(new))
+                new.clear()
+            existing = stored.get(doc.external_id)
+            if existing is None:
+                new[doc.external_id] = doc
+                report.added += 1
+            elif existing[1] == doc.sha256:
+                report.unchanged += 1
+            else:
+                moves = self._reanchor(existing[0], doc.text, stamp, report)
+                self._replace_document(existing[0], doc, stamp)
+                # Logged as a barrier: undo never reaches back across a change of text.
+                self._log(existing[0], "reimport", *moves)
+                stored[doc.external_id] = (existing[0], doc.sha256)
+                report.updated += 1
+        self._insert_documents(list(new.values()), stamp)
+
+    def stored_versions(self, external_ids: list[str]) -> dict[str, tuple[int, str]]:
+        """The row id and sha256 of each document of ``external_ids`` that is stored."""
+        rows = self.conn.execute(
+            "SELECT external_id, id, sha256 FROM documents"
+            " WHERE external_id IN (SELECT value FROM json_each(?))",
+            (orjson.dumps(external_ids).decode(),),
+        )
+        return {external_id: (doc_id, sha256) for external_id, doc_id, sha256 in rows}
 
     def _next_document_id(self) -> int:
         return int(
             self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
         )
 
-    def _insert_document(self, doc: NewDocument, stamp: str) -> None:
-        self.conn.execute(
+    def _insert_documents(self, docs: list[NewDocument], stamp: str) -> None:
+        """Insert new documents and index them for search."""
+        if not docs:
+            return
+        first_id = self._next_document_id()
+        self.conn.executemany(
             "INSERT INTO documents (external_id, title, source_path, sha256, format, text, meta,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                doc.external_id,
-                doc.title,
-                doc.source_path,
-                doc.sha256,
-                doc.format,
-                doc.text,
-                orjson.dumps(doc.meta).decode(),
-                stamp,
-                stamp,
-            ),
+            [
+                (
+                    doc.external_id,
+                    doc.title,
+                    doc.source_path,
+                    doc.sha256,
+                    doc.format,
+                    doc.text,
+                    orjson.dumps(doc.meta).decode(),
+                    stamp,
+                    stamp,
+                )
+                for doc in docs
+            ],
         )
+        self._index_documents_from(first_id)
 
     def _replace_document(self, doc_id: int, doc: NewDocument, stamp: str) -> None:
         self.conn.execute(
@@ -647,18 +686,45 @@ class Store:
         """Store annotations exactly as given (ids, annotator, times); existing ids are kept.
 
         Used by import of labelled data and by merge; returns how many were new. Not an
-        undoable action: it brings in work done elsewhere.
+        undoable action: it brings in work done elsewhere. One transaction, written in
+        batches: one lookup of the ids, then the new rows and the documents' counters.
         """
         added = 0
+        pending = iter(annotations)
         with self.write() as conn:
-            for annotation in annotations:
-                exists = conn.execute(
-                    "SELECT 1 FROM annotations WHERE id = ?", (annotation.id,)
-                ).fetchone()
-                if not exists:
-                    self._put(annotation)
-                    added += 1
+            while batch := list(islice(pending, 1000)):
+                known = {
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT id FROM annotations WHERE id IN (SELECT value FROM json_each(?))",
+                        (orjson.dumps([a.id for a in batch]).decode(),),
+                    )
+                }
+                fresh = []
+                for annotation in batch:
+                    if annotation.id not in known:
+                        known.add(annotation.id)
+                        fresh.append(annotation)
+                self._insert_annotations(fresh)
+                added += len(fresh)
         return added
+
+    def _insert_annotations(self, fresh: list[Annotation]) -> None:
+        """Insert annotations whose ids are new; live ones count on their documents as
+        ``_put`` counts them."""
+        placeholders = ", ".join("?" for _ in ANNOTATION_COLUMNS)
+        self.conn.executemany(
+            f"INSERT INTO annotations ({_ANNOTATION_SELECT}) VALUES ({placeholders})",
+            [[getattr(a, column) for column in ANNOTATION_COLUMNS] for a in fresh],
+        )
+        live = Counter(a.doc_id for a in fresh if a.deleted_at is None)
+        stamp = now()
+        self.conn.executemany(
+            "UPDATE documents SET annotation_count = annotation_count + ?, updated_at = ?,"
+            " status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END"
+            " WHERE id = ?",
+            [(count, stamp, doc_id) for doc_id, count in live.items()],
+        )
 
     def update_annotation(
         self, ann_id: str, *, label: str | None = None, note: str | None = None
