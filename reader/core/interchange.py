@@ -9,30 +9,38 @@ normalises that text (CRLF, NFC), they are carried over to the stored text.
 Native spans keep their ids, annotators and times, so export → import → export gives the
 same bytes. Spans without an id get one derived from the document text, offsets and label
 (UUID 5), so importing the same file again adds nothing.
+
+Import streams: lines are read one at a time and stored in batches of ``IMPORT_BATCH``
+documents, each batch with its annotations in one write transaction (see
+``Store.import_documents``). A bad line is reported and skipped; the others are stored.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from reader.core.corpus import (
     JSONL_SUFFIXES,
     CorpusError,
+    OnError,
+    Source,
     corpus_files,
     document_from_record,
     jsonl_records,
-    read_file,
-    read_text,
+    refuse,
+    text_document,
 )
 from reader.core.store import Annotation, ImportReport, NewDocument, Store, context, now
 from reader.core.text import normalise
 
 SPAN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-attribution-reader:annotation")
 DOCCANO_KEYS = ("id", "text", "label")
+IMPORT_BATCH = 2000  # documents per write transaction: other writers wait at most one batch
 
 
 @dataclass(frozen=True)
@@ -67,35 +75,57 @@ def line_format(record: dict[str, Any]) -> str | None:
     return None
 
 
-def read_labelled_corpus(paths: Iterable[Path], *, errors: str = "strict") -> LabelledCorpus:
-    """Like ``corpus.read_corpus``, with the annotations of labelled JSONL lines."""
-    result = LabelledCorpus()
+Labelled = tuple[NewDocument, list[SpanRecord]]
+
+
+def read_labelled(
+    paths: Iterable[Path], *, errors: str = "strict", on_error: OnError
+) -> Iterator[Labelled]:
+    """Like ``corpus.read_documents``, each document with the spans its line brings."""
     for path in corpus_files(paths):
         try:
             if path.suffix.lower() in JSONL_SUFFIXES:
-                labelled = read_labelled_jsonl(path, errors=errors)
-                result.documents.extend(doc for doc, _ in labelled)
-                result.spans.extend((doc, spans) for doc, spans in labelled if spans)
+                yield from labelled_lines(path, errors=errors, on_error=on_error)
             else:
-                result.documents.extend(read_file(path, errors=errors))
+                yield text_document(path, errors=errors), []
         except CorpusError as exc:
-            result.errors.append(str(exc))
+            on_error(str(exc))
+
+
+def read_labelled_corpus(paths: Iterable[Path], *, errors: str = "strict") -> LabelledCorpus:
+    """All of ``read_labelled`` in lists, for small inputs."""
+    result = LabelledCorpus()
+    for doc, spans in read_labelled(paths, errors=errors, on_error=result.errors.append):
+        result.documents.append(doc)
+        if spans:
+            result.spans.append((doc, spans))
     return result
 
 
-def read_labelled_jsonl(
-    path: Path, *, errors: str = "strict"
-) -> list[tuple[NewDocument, list[SpanRecord]]]:
+def labelled_lines(path: Path, *, errors: str, on_error: OnError) -> Iterator[Labelled]:
+    """Each line of a JSONL file as a document with its spans; a bad line goes to
+    ``on_error``."""
+    source = Source.of(path)
+    for number, record in jsonl_records(path, source, errors=errors, on_error=on_error):
+        try:
+            yield labelled_line(record, source, number)
+        except CorpusError as exc:
+            on_error(str(exc))
+
+
+def read_labelled_jsonl(path: Path, *, errors: str = "strict") -> list[Labelled]:
     """Every line of a JSONL file as a document with its spans; a bad line refuses the file."""
-    _, raw = read_text(path, errors=errors)
-    labelled = []
-    for number, where, record in jsonl_records(path, raw):
-        kind = line_format(record)
-        document_record = _document_record(record, kind)
-        doc = document_from_record(document_record, path, number, where)
-        spans = _spans(record, kind, document_record["text"], doc.text, where)
-        labelled.append((doc, spans))
-    return labelled
+    return list(labelled_lines(path, errors=errors, on_error=refuse))
+
+
+def labelled_line(record: dict[str, Any], source: Source, number: int) -> Labelled:
+    kind = line_format(record)
+    if kind is None:
+        return document_from_record(record, source, number), []
+    document_record = _document_record(record, kind)
+    doc = document_from_record(document_record, source, number)
+    where = source.where(number)
+    return doc, _spans(record, kind, document_record["text"], doc.text, where)
 
 
 def _document_record(record: dict[str, Any], kind: str | None) -> dict[str, Any]:
@@ -231,12 +261,17 @@ def import_spans(store: Store, corpus: LabelledCorpus) -> tuple[int, list[str]]:
     Call after ``store.import_documents(corpus.documents)``. Returns how many annotations
     were new and one line per document whose spans could not be stored.
     """
-    annotations: list[Annotation] = []
     problems: list[str] = []
-    for doc, spans in corpus.spans:
-        row = store.conn.execute(
-            "SELECT id, sha256 FROM documents WHERE external_id = ?", (doc.external_id,)
-        ).fetchone()
+    with store.write():
+        added = _store_spans(store, corpus.spans, problems)
+    return added, problems
+
+
+def _store_spans(store: Store, labelled: Sequence[Labelled], problems: list[str]) -> int:
+    stored = store.stored_versions([doc.external_id for doc, _ in labelled])
+    annotations: list[Annotation] = []
+    for doc, spans in labelled:
+        row = stored.get(doc.external_id)
         if row is None or row[1] != doc.sha256:
             problems.append(
                 f"{doc.source_path}: document {doc.external_id!r} differs in the database;"
@@ -244,7 +279,7 @@ def import_spans(store: Store, corpus: LabelledCorpus) -> tuple[int, list[str]]:
             )
             continue
         annotations.extend(annotation(doc, row[0], span, store.annotator) for span in spans)
-    return store.import_annotations(annotations), problems
+    return store.import_annotations(annotations)
 
 
 @dataclass
@@ -255,13 +290,20 @@ class LabelledImportReport(ImportReport):
 def import_corpus(
     store: Store, paths: Iterable[Path], *, errors: str = "strict"
 ) -> tuple[LabelledImportReport, list[str]]:
-    """Read and store ``paths``, documents then the annotations they carry.
+    """Read and store ``paths`` as a stream, each batch's documents with their annotations.
 
-    Returns the report and one line per unreadable file or document whose spans were refused.
+    Returns the report and one line per unreadable file or line, or document whose spans
+    were refused.
     """
-    corpus = read_labelled_corpus(paths, errors=errors)
-    report = store.import_documents(corpus.documents)
-    added, problems = import_spans(store, corpus)
-    return LabelledImportReport(
-        **vars(report), annotations_imported=added
-    ), corpus.errors + problems
+    problems: list[str] = []
+    report = LabelledImportReport()
+    stream = read_labelled(paths, errors=errors, on_error=problems.append)
+    while batch := list(islice(stream, IMPORT_BATCH)):
+        with store.write():
+            part = store.import_documents([doc for doc, _ in batch], batch_size=len(batch))
+            labelled = [(doc, spans) for doc, spans in batch if spans]
+            added = _store_spans(store, labelled, problems) if labelled else 0
+        for name, value in vars(part).items():
+            setattr(report, name, getattr(report, name) + value)
+        report.annotations_imported += added
+    return report, problems
