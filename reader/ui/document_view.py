@@ -158,18 +158,36 @@ class _Styled(NamedTuple):
 _Span = TypeVar("_Span", Highlight, Hint, _Styled)
 
 
+def _bounds(span: tuple[int, int, str, str] | tuple[int, int, str]) -> tuple[int, int]:
+    return span[0], span[1]
+
+
 class _SpanIndex(Generic[_Span]):
     """Spans sorted by start, answering "which overlap [start, end)" in O(log n + k)."""
 
     def __init__(self, spans: Iterable[_Span]) -> None:
-        self.spans: list[_Span] = sorted(spans, key=lambda span: (span[0], span[1]))
+        self.spans: list[_Span] = sorted(spans, key=_bounds)
         self.starts: list[int] = [span[0] for span in self.spans]
+        # At least the longest span's length (a removal leaves it as it was).
         self.longest: int = max((span[1] - span[0] for span in self.spans), default=0)
 
     def overlapping(self, start: int, end: int) -> list[_Span]:
         low = bisect_left(self.starts, start - self.longest)
         high = bisect_left(self.starts, end)
         return [span for span in self.spans[low:high] if span[1] > start]
+
+    def add(self, span: _Span) -> None:
+        index = bisect_right(self.spans, _bounds(span), key=_bounds)
+        self.spans.insert(index, span)
+        self.starts.insert(index, span[0])
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def discard(self, span: _Span) -> None:
+        low, high = bisect_left(self.starts, span[0]), bisect_right(self.starts, span[0])
+        for index in range(low, high):
+            if self.spans[index] == span:
+                del self.spans[index], self.starts[index]
+                return
 
 
 def label_style(label: Label) -> Style:
@@ -392,12 +410,14 @@ class DocumentView(ScrollView, can_focus=True):
         self._rewrap()
         self.post_message(self.Moved(self))
 
-    def set_highlights(self, highlights: Iterable[Highlight]) -> None:
-        """Replace the highlights, re-rendering only rows whose highlights changed."""
-        old = set(self._highlights.spans)
-        self._highlights = _SpanIndex(highlights)
-        for start, end, _, _ in old.symmetric_difference(self._highlights.spans):
-            self._invalidate(start, end)
+    def change_highlights(self, removed: Iterable[Highlight], added: Iterable[Highlight]) -> None:
+        """Take highlights away and add others, re-rendering only the rows they cover."""
+        for highlight in removed:
+            self._highlights.discard(highlight)
+            self._invalidate(highlight.start, highlight.end)
+        for highlight in added:
+            self._highlights.add(highlight)
+            self._invalidate(highlight.start, highlight.end)
 
     def highlights_at(self, offset: int) -> list[Highlight]:
         """Highlights covering ``offset``, innermost (shortest) first."""

@@ -1,15 +1,12 @@
 """The reading screen: one document in a DocumentView, its annotations and rule suggestions,
-a legend and a status line.
+a legend and a status line. The annotation panel and the suggestions have modules of their own.
 
 The view works in the offsets of the text it shows (for Markdown, the rendered reading text);
 everything sent to or read from the store is converted to offsets in the stored text.
-Suggestions are computed in a thread for a window around what the view shows, again after
-the view stops scrolling past that window and after every change.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sqlite3
 from bisect import bisect_right
@@ -23,33 +20,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.widgets import Static
 
-from reader.config import Config, ConfigError
+from reader.config import Config
 from reader.core import segment
 from reader.core.markdown import Rendered, render_markdown, render_plain
 from reader.core.store import Annotation, Document, Status, Store, StoreError
-from reader.core.suggest import Suggestion, pending, rules_from_config
 from reader.core.text import one_line
 from reader.ui import clipboard
+from reader.ui.annotation_panel import AnnotationPanel, Entry
 from reader.ui.commands import ReadingCommands
-from reader.ui.confirm import Confirm
 from reader.ui.dialogs import LabelPicker, NoteEditor, excerpt, label_prompt
-from reader.ui.document_view import DocumentView, Highlight, Hint, label_style
+from reader.ui.document_view import DocumentView, Highlight, label_style
 from reader.ui.key_bar import KeyBar
-from reader.ui.suggestions import accept_in_store, pending_in, pending_in_document, window_around
+from reader.ui.suggestions import Finding, Suggestions
 
 POSITION_SAVE_SECONDS = 2.0
-# The panel is rebuilt after a pause in editing: its cost grows with the annotation count,
-# while the highlight in the text shows at once.
-PANEL_DELAY_SECONDS = 0.25
-SUGGEST_AFTER_SCROLL_SECONDS = 0.15  # suggestions follow the view once it stops scrolling
-CONFIRM_ACCEPT_ABOVE = 10  # accepting more suggestions at once than this asks first
 _ANNOTATION = Binding.Group("Annot.")
 _DOCUMENT = Binding.Group("Doc")
 _SUGGESTION = Binding.Group("Suggestion")
@@ -144,26 +131,15 @@ class ReadingScreen(Screen[int]):
         self.annotations: dict[str, Annotation] = {}  # the live ones, by id
         self._shown: dict[str, Highlight] = {}  # those placed in the shown text
         self._line_starts: list[int] = [0]
-        self._option_index: dict[str, int] = {}
-        self._panel_timer: Timer | None = None
         self._saved_at: str | None = None
         self._last_action = ""
         self._position_dirty = False
         self._orphans: set[str] = set()  # ids of the live annotations that lost their passage
         self._placing: str | None = None  # the orphan picked in the panel to re-place
-        self.rules_problem = ""
-        try:
-            self.rules = rules_from_config(config)
-        except ConfigError as exc:
-            self.rules, self.rules_problem = (), str(exc)
-        self.show_suggestions = True
-        self.suggestions: list[Suggestion] = []  # pending ones of the window, stored offsets
-        self._hints: dict[Hint, Suggestion] = {}  # those shown, by their place in the view
-        self._suggested: tuple[int, int] | None = None  # view offsets the suggestions cover
-        self._scroll_timer: Timer | None = None
-        self._finding: int | None = None  # percent done of a whole-document search
-        self._busy = ""  # a long write in a thread: other writes would wait on it
+        self.busy = ""  # a long write in a thread: other writes would wait on it
         self.view = DocumentView(config.labels, id="reading-document")
+        self.panel = AnnotationPanel(config.labels, id="reading-annotations")
+        self.suggestions = Suggestions(self, config)
         self._add_label_bindings()
 
     def _add_label_bindings(self) -> None:
@@ -193,22 +169,21 @@ class ReadingScreen(Screen[int]):
             yield self.view
             with Vertical(id="reading-side"):
                 yield Static(self._legend(), id="reading-legend")
-                yield OptionList(id="reading-annotations")
+                yield self.panel
         yield Static(id="reading-status")
         yield KeyBar(id="reading-keys")
 
     def on_mount(self) -> None:
         self._open(self.doc_id)
         self.set_interval(POSITION_SAVE_SECONDS, self._save_position_if_moved)
-        self.watch(self.view, "scroll_y", self._viewport_moved, init=False)
+        self.watch(self.view, "scroll_y", self.suggestions.viewport_moved, init=False)
         self._warn_about_clashing_label_keys()
-        if self.rules_problem:
-            self.notify(
-                one_line(f"no suggestions: {self.rules_problem}"), severity="warning", markup=False
-            )
+        if self.suggestions.problem:
+            problem = one_line(f"no suggestions: {self.suggestions.problem}")
+            self.notify(problem, severity="warning", markup=False)
 
     def on_resize(self) -> None:
-        self._viewport_moved()
+        self.suggestions.viewport_moved()
 
     def _warn_about_clashing_label_keys(self) -> None:
         """A label key that a reading key already uses would never tag: say so once."""
@@ -248,7 +223,8 @@ class ReadingScreen(Screen[int]):
             self.rendered = render_plain(document.text)
         text = self.rendered.text
         self._line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
-        self._placing, self.suggestions, self._hints, self._suggested = None, [], {}, None
+        self._placing = None
+        self.suggestions.clear()
         self._load_annotations()
         self.view.load(
             text,
@@ -259,10 +235,9 @@ class ReadingScreen(Screen[int]):
         )
         self.query_one("#reading-title", Static).update(Text(one_line(document.title)))
         self._last_action = ""
-        self._refresh_panel()
-        self._refresh_status()
+        self.refresh_status()
         self.view.focus()
-        self._request_suggestions()
+        self.suggestions.request()
 
     def _save_position(self) -> None:
         if self.document is None:
@@ -276,7 +251,7 @@ class ReadingScreen(Screen[int]):
         self._position_dirty = False
 
     def _save_position_if_moved(self) -> None:
-        if self._position_dirty and not self._busy:
+        if self._position_dirty and not self.busy:
             self._save_position()
 
     def action_back(self) -> None:
@@ -285,7 +260,7 @@ class ReadingScreen(Screen[int]):
             return
         if self._placing is not None:
             self._placing = None
-            self._refresh_status()
+            self.refresh_status()
             return
         self._save_position()
         self.dismiss(self.doc_id)
@@ -312,69 +287,88 @@ class ReadingScreen(Screen[int]):
 
     def _load_annotations(self) -> None:
         self.annotations, self._shown, self._orphans = {}, {}, set()
-        self._take(self.store.annotations(self.doc_id))
+        self._take(self.store.annotations(self.doc_id), listed=False)
+        self.panel.load(map(self._entry, self.annotations.values()))
 
-    def _take(self, annotations: Iterable[Annotation]) -> None:
+    def _take(
+        self, annotations: Iterable[Annotation], *, listed: bool = True
+    ) -> tuple[list[Highlight], list[Highlight]]:
         """Record the current state of these annotations (deleted ones leave); orphans are
-        listed, never drawn."""
+        listed, never drawn. ``listed``: show the change in the panel too.
+
+        Returns the highlights that went and those that came.
+        """
+        gone: list[Highlight] = []
+        came: list[Highlight] = []
         for annotation in annotations:
-            self.annotations.pop(annotation.id, None)
-            self._shown.pop(annotation.id, None)
-            self._orphans.discard(annotation.id)
-            if annotation.deleted_at is not None:
-                continue
-            self.annotations[annotation.id] = annotation
-            if annotation.orphaned:
-                self._orphans.add(annotation.id)
-            start, end = self.rendered.rendered_span(annotation.start, annotation.end)
-            if not annotation.orphaned and start < end:
-                self._shown[annotation.id] = Highlight(start, end, annotation.label, annotation.id)
+            ann_id = annotation.id
+            self.annotations.pop(ann_id, None)
+            self._orphans.discard(ann_id)
+            old, new = self._shown.pop(ann_id, None), None
+            if annotation.deleted_at is None:
+                self.annotations[ann_id] = annotation
+                if annotation.orphaned:
+                    self._orphans.add(ann_id)
+                start, end = self.rendered.rendered_span(annotation.start, annotation.end)
+                if not annotation.orphaned and start < end:
+                    new = self._shown[ann_id] = Highlight(start, end, annotation.label, ann_id)
+            if old != new:
+                gone += [old] if old else []
+                came += [new] if new else []
+            if listed and annotation.deleted_at is None:
+                self.panel.put(self._entry(annotation))
+            elif listed:
+                self.panel.drop(ann_id)
         if self._placing not in self._orphans:
             self._placing = None
+        return gone, came
 
-    def _after_write(
+    def _entry(self, annotation: Annotation) -> Entry:
+        shown = self._shown.get(annotation.id)
+        return Entry(
+            annotation, None if shown is None else self.rendered.text[shown.start : shown.end]
+        )
+
+    def after_write(
         self, done: str, changed: Iterable[Annotation], cursor: int | None = None
     ) -> None:
-        """Show what a store write changed: highlights, panel, status."""
+        """Show what a store write changed: highlights, panel, suggestions, status."""
+        changed = list(changed)
         count = len(self.annotations)
-        self._take(changed)
+        gone, came = self._take(changed)
         if self.document is not None and len(self.annotations) != count:
             # The store starts a new document's progress with its first annotation.
             status = "in_progress" if self.document.status == "new" else self.document.status
             self.document = replace(
                 self.document, status=status, annotation_count=len(self.annotations)
             )
-        self.view.set_highlights(self._shown.values())
+        self.view.change_highlights(gone, came)
         if cursor is not None:
             self.view.move_to(cursor)
+        self._panel_follows_cursor()
         self._saved_at = datetime.now().strftime("%H:%M:%S")
         self._last_action = done
-        self._refresh_panel_soon()
-        # Suggestions an annotation now covers go at once; the rest follow from the thread.
-        placed = [a for a in self.annotations.values() if not a.orphaned]
-        self.suggestions = pending(self.suggestions, placed, ())
-        self._show_suggestions()
-        self._request_suggestions(force=True)
+        self.suggestions.after_write(changed)
 
-    def _failed(self, error: Exception) -> None:
+    def failed(self, error: Exception) -> None:
         self.notify(one_line(str(error)), title="Not saved", severity="error", markup=False)
 
-    def _wait_for_busy(self) -> bool:
+    def wait_for_busy(self) -> bool:
         """True (and say so) while a long write runs: another write would wait for it."""
-        if self._busy:
-            self.notify(one_line(f"wait: {self._busy}"), severity="warning", markup=False)
-        return bool(self._busy)
+        if self.busy:
+            self.notify(one_line(f"wait: {self.busy}"), severity="warning", markup=False)
+        return bool(self.busy)
 
-    def _write(self, done: str, change: Callable[[], Annotation]) -> bool:
+    def write(self, done: str, change: Callable[[], Annotation]) -> bool:
         """Run one store write of an annotation and show it; a failure is reported, not raised."""
-        if self._wait_for_busy():
+        if self.wait_for_busy():
             return False
         try:
             changed = change()
         except (StoreError, sqlite3.Error) as exc:
-            self._failed(exc)
+            self.failed(exc)
             return False
-        self._after_write(done, [changed])
+        self.after_write(done, [changed])
         return True
 
     def _target_span(self) -> tuple[int, int] | None:
@@ -405,7 +399,7 @@ class ReadingScreen(Screen[int]):
             return
         start, end = self.rendered.source_span(*span)
         quote = excerpt(self.rendered.text[span[0] : span[1]], 30)
-        if self._write(
+        if self.write(
             f"tagged “{quote}” as {label.name}",
             lambda: self.store.add_annotation(self.doc_id, start, end, label.name),
         ):
@@ -416,7 +410,7 @@ class ReadingScreen(Screen[int]):
         if annotation is None:
             self.notify("No annotation under the cursor")
             return
-        self._write(
+        self.write(
             f"deleted {annotation.label}", lambda: self.store.delete_annotation(annotation.id)
         )
 
@@ -427,13 +421,13 @@ class ReadingScreen(Screen[int]):
         self._history("redo")
 
     def _history(self, direction: str) -> None:
-        if self._wait_for_busy():
+        if self.wait_for_busy():
             return
         step = self.store.undo if direction == "undo" else self.store.redo
         try:
             action = step(self.doc_id)
         except (StoreError, sqlite3.Error) as exc:
-            self._failed(exc)
+            self.failed(exc)
             return
         if action is None:
             self.notify(f"Nothing to {direction}")
@@ -446,7 +440,7 @@ class ReadingScreen(Screen[int]):
         if action.kind != "reject":
             ids = dict.fromkeys(str(state["id"]) for state in states)
             changed = [self.store.annotation(i) for i in ids]
-        self._after_write(f"{direction}: {self._verb(action.kind, states)}", changed, where)
+        self.after_write(f"{direction}: {self._verb(action.kind, states)}", changed, where)
 
     @staticmethod
     def _verb(kind: str, states: list[dict[str, object]]) -> str:
@@ -463,7 +457,7 @@ class ReadingScreen(Screen[int]):
 
         def picked(name: str | None) -> None:
             if name and name != annotation.label:
-                self._write(
+                self.write(
                     f"{annotation.label} → {name}",
                     lambda: self.store.update_annotation(annotation.id, label=name),
                 )
@@ -478,7 +472,7 @@ class ReadingScreen(Screen[int]):
 
         def edited(note: str | None) -> None:
             if note is not None and note != (annotation.note or ""):
-                self._write(
+                self.write(
                     "note saved" if note else "note removed",
                     lambda: self.store.update_annotation(annotation.id, note=note),
                 )
@@ -498,7 +492,7 @@ class ReadingScreen(Screen[int]):
         self.view.move_to(target)
 
     def action_toggle_done(self) -> None:
-        if self.document is None or self._wait_for_busy():
+        if self.document is None or self.wait_for_busy():
             return
         status: Status = "done"
         if self.document.status == "done":
@@ -506,10 +500,10 @@ class ReadingScreen(Screen[int]):
         try:
             self.store.set_status(self.doc_id, status)
         except (StoreError, sqlite3.Error) as exc:
-            self._failed(exc)
+            self.failed(exc)
             return
         self.document = replace(self.document, status=status)
-        self._after_write("marked done" if status == "done" else "marked not done", [])
+        self.after_write("marked done" if status == "done" else "marked not done", [])
 
     def action_copy(self) -> None:
         view = self.view
@@ -526,170 +520,26 @@ class ReadingScreen(Screen[int]):
         if self.document is not None:
             clipboard.copy(self.app, self.document.text)
 
-    # -- suggestions ------------------------------------------------------------------
-
-    def _viewport_moved(self) -> None:
-        if self._scroll_timer is not None:
-            self._scroll_timer.stop()
-        self._scroll_timer = self.set_timer(SUGGEST_AFTER_SCROLL_SECONDS, self._request_suggestions)
-
-    def _request_suggestions(self, *, force: bool = False) -> None:
-        """Suggest for a window around the visible text, unless the last window covers it."""
-        if not self.rules or not self.show_suggestions or self.document is None:
-            return
-        visible, window = self.view.visible_span, self._suggested
-        if not force and window and window[0] <= visible[0] and visible[1] <= window[1]:
-            return
-        self._suggested = window_around(visible, len(self.view.text))
-        self.run_worker(
-            self._fetch_suggestions(self._suggested), group="suggestions", exclusive=True
-        )
-
-    async def _fetch_suggestions(self, window: tuple[int, int]) -> None:
-        assert self.document is not None
-        doc_id, text = self.doc_id, self.document.text
-        annotations = list(self.annotations.values())
-        try:
-            rejected = self.store.rejected_suggestions(doc_id)
-        except sqlite3.Error:
-            return  # suggestions are a help; never fail on them
-        within = self.rendered.source_span(*window)
-        found = await asyncio.to_thread(pending_in, text, self.rules, annotations, rejected, within)
-        if doc_id == self.doc_id:  # a newer request cancels this worker before it gets here
-            self.suggestions = found
-            self._show_suggestions()
-
-    def _show_suggestions(self) -> None:
-        hints: dict[Hint, Suggestion] = {}
-        if self.show_suggestions:
-            for suggestion in self.suggestions:
-                start, end = self.rendered.rendered_span(suggestion.start, suggestion.end)
-                if start < end:
-                    hints[Hint(start, end, suggestion.label, suggestion.rule)] = suggestion
-        self._hints = hints
-        self.view.set_suggestions(hints)
-        self._refresh_status()
-
-    def _suggestion_at_cursor(self) -> Suggestion | None:
-        found = self.view.suggestions_at(self.view.cursor)
-        if found:
-            return self._hints[found[0]]
-        hidden = "" if self.show_suggestions else " (suggestions are hidden: S shows them)"
-        self.notify(f"No suggestion under the cursor{hidden}")
-        return None
+    # -- suggestions (reader.ui.suggestions does the work) ------------------------------
 
     def action_accept_suggestion(self) -> None:
-        suggestion = self._suggestion_at_cursor()
-        if suggestion is not None:
-            self._write(
-                f"accepted {suggestion.label} ({suggestion.rule})",
-                lambda: self.store.accept_suggestion(self.doc_id, suggestion),
-            )
+        self.suggestions.accept()
 
     def action_reject_suggestion(self) -> None:
-        suggestion = self._suggestion_at_cursor()
-        if suggestion is None or self._wait_for_busy():
-            return
-        try:
-            self.store.reject_suggestion(self.doc_id, suggestion)
-        except (StoreError, sqlite3.Error) as exc:
-            self._failed(exc)
-            return
-        self.suggestions = [s for s in self.suggestions if s.key != suggestion.key]
-        self._after_write(f"rejected {suggestion.label} ({suggestion.rule})", [])
+        self.suggestions.reject()
 
     def action_accept_all_suggestions(self) -> None:
-        if not self.rules:
-            self.notify("No suggestion rules for these labels")
-        elif self._finding is not None:
-            self.notify("Already looking for suggestions in this document")
-        elif not self._wait_for_busy():
-            self.run_worker(self._accept_all(), group="accept-all")
-
-    class Finding(Message):
-        """Progress of the whole-document search for suggestions (from its thread)."""
-
-        def __init__(self, percent: int) -> None:
-            super().__init__()
-            self.percent = percent
+        self.suggestions.accept_all()
 
     @on(Finding)
     def _found_so_far(self, message: Finding) -> None:
-        if self._finding is not None:
-            self._finding = message.percent
-            self._refresh_status()
-
-    async def _accept_all(self) -> None:
-        """Find every pending suggestion in a thread, ask when they are many, accept them."""
-        assert self.document is not None
-        doc_id, text, worker = self.doc_id, self.document.text, get_current_worker()
-        annotations = list(self.annotations.values())
-        try:
-            rejected = self.store.rejected_suggestions(doc_id)
-        except sqlite3.Error as exc:
-            self._failed(exc)
-            return
-
-        def progress(done: int, total: int) -> None:
-            self.post_message(self.Finding(done * 100 // max(1, total)))
-
-        self._finding = 0
-        self.notify("Looking for suggestions in the whole document…")
-        try:
-            found = await asyncio.to_thread(
-                pending_in_document,
-                text,
-                self.rules,
-                annotations,
-                rejected,
-                progress,
-                lambda: worker.is_cancelled,
-            )
-        finally:
-            self._finding = None
-        self._refresh_status()
-        if found is None or doc_id != self.doc_id:
-            return
-        if not found:
-            self.notify("No suggestions left in this document")
-            return
-        question = f"Accept all {len(found)} suggestions in this document?"
-        if len(found) > CONFIRM_ACCEPT_ABOVE and not await self.app.push_screen_wait(
-            Confirm(question, yes="Accept all")
-        ):
-            return
-        self._busy = f"accepting {len(found)} suggestions"
-        self._refresh_status()
-        try:
-            created = await asyncio.to_thread(
-                accept_in_store, self.store.path, self.store.annotator, doc_id, found
-            )
-        except (StoreError, sqlite3.Error) as exc:
-            self._failed(exc)
-            return
-        finally:
-            self._busy = ""
-        if doc_id == self.doc_id:
-            self._after_write(f"accepted {len(created)} suggestions", created)
-        else:
-            self.notify(f"Accepted {len(created)} suggestions in the previous document")
+        self.suggestions.progress(message.percent)
 
     def action_toggle_suggestions(self) -> None:
-        self.show_suggestions = not self.show_suggestions
-        self._show_suggestions()
-        self._request_suggestions(force=True)
+        self.suggestions.toggle()
 
     def action_jump_suggestion(self, step: int) -> None:
-        cursor = self.view.cursor
-        starts = sorted({hint.start for hint in self._hints})
-        if step > 0:
-            target = next((s for s in starts if s > cursor), None)
-        else:
-            target = next((s for s in reversed(starts) if s < cursor), None)
-        if target is None:
-            self.notify("No more suggestions here" if step > 0 else "No earlier suggestions here")
-            return
-        self.view.move_to(target)
+        self.suggestions.jump(step)
 
     # -- orphans ----------------------------------------------------------------------
 
@@ -712,7 +562,7 @@ class ReadingScreen(Screen[int]):
             return
         start, end = self.rendered.source_span(*span)
         quote = excerpt(self.rendered.text[span[0] : span[1]], 30)
-        if self._write(
+        if self.write(
             f"placed {orphan.label} on “{quote}”",
             lambda: self.store.replace_orphan(orphan.id, start, end),
         ):
@@ -721,67 +571,29 @@ class ReadingScreen(Screen[int]):
 
     # -- panel and status -------------------------------------------------------------
 
-    def _refresh_panel_soon(self) -> None:
-        if self._panel_timer is not None:
-            self._panel_timer.stop()
-        self._panel_timer = self.set_timer(PANEL_DELAY_SECONDS, self._refresh_panel)
-
-    def _refresh_panel(self) -> None:
-        self._panel_timer = None
-        panel = self.query_one("#reading-annotations", OptionList)
-        shown = self._shown
-        options = []
-        # Orphans first: they wait for the reader to place them.
-        for annotation in sorted(
-            self.annotations.values(),
-            key=lambda a: (not a.orphaned, a.start, a.end, a.created_at),
-        ):
-            highlight = shown.get(annotation.id)
-            label = self.config.label(annotation.label)
-            orphan = annotation.orphaned
-            if highlight is not None:
-                quote, quote_style = self.rendered.text[highlight.start : highlight.end], ""
-            else:  # an orphan's old quote, or a span with nothing shown
-                quote, quote_style = annotation.quote, "dim italic" if orphan else "dim strike"
-            prompt = Text.assemble(
-                ("⚠ orphan " if orphan else "", "bold"),
-                ("■ ", label_style(label) if label else "reverse"),
-                (one_line(annotation.label), "bold"),
-                (" ✎" if annotation.note else ""),
-                "\n  ",
-                (excerpt(quote, 34), quote_style),
-            )
-            disabled = highlight is None and not orphan
-            options.append(Option(prompt, id=annotation.id, disabled=disabled))
-        highlighted = panel.highlighted
-        self._option_index = {option.id: index for index, option in enumerate(options) if option.id}
-        panel.set_options(options)
-        if options:
-            panel.highlighted = min(highlighted or 0, len(options) - 1)
-
-    @on(OptionList.OptionSelected, "#reading-annotations")
-    def jump_to_annotation(self, event: OptionList.OptionSelected) -> None:
+    @on(AnnotationPanel.Picked)
+    def jump_to_annotation(self, event: AnnotationPanel.Picked) -> None:
         """Jump to the annotation; an orphan is picked to be placed on the next selection."""
-        ann_id = event.option.id or ""
-        highlight = self._shown.get(ann_id)
+        highlight = self._shown.get(event.ann_id)
         if highlight is not None:
             self.view.move_to(highlight.start)
-        elif ann_id in self._orphans:
-            self._placing = ann_id
-            self._refresh_status()
+        elif event.ann_id in self._orphans:
+            self._placing = event.ann_id
+            self.refresh_status()
         self.view.focus()
 
     @on(DocumentView.Moved)
     def cursor_moved(self) -> None:
         self._position_dirty = True
-        self._refresh_status()
-        found = self.view.highlights_at(self.view.cursor)
-        index = self._option_index.get(found[0].id) if found else None
-        panel = self.query_one("#reading-annotations", OptionList)
-        if index is not None and index < panel.option_count:
-            panel.highlighted = index
+        self.refresh_status()
+        self._panel_follows_cursor()
 
-    def _refresh_status(self) -> None:
+    def _panel_follows_cursor(self) -> None:
+        found = self.view.highlights_at(self.view.cursor)
+        if found:
+            self.panel.show(found[0].id)
+
+    def refresh_status(self) -> None:
         if self.document is None:
             return
         view = self.view
@@ -805,11 +617,11 @@ class ReadingScreen(Screen[int]):
             status.append(f"  │ placing “{quote}”: select, o", "bold")
         elif self._orphans:
             status.append(f"  │ ⚠ {len(self._orphans)} orphaned", "bold")
-        if self._finding is not None:
-            status.append(f"  │ finding suggestions {self._finding}%")
-        elif self._busy:
-            status.append(f"  │ {self._busy}…")
-        elif not self.show_suggestions:
+        if self.suggestions.finding is not None:
+            status.append(f"  │ finding suggestions {self.suggestions.finding}%")
+        elif self.busy:
+            status.append(f"  │ {self.busy}…")
+        elif not self.suggestions.shown:
             status.append("  │ suggestions hidden")
         status.append(f"  │ {self.document.status.replace('_', ' ')}")
         if self._saved_at:

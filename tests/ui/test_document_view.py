@@ -8,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.cells import cell_len, split_graphemes
 
-from reader.ui.document_view import DocumentView, Highlight, Wrap
+from reader.ui.document_view import DocumentView, Highlight, Wrap, _SpanIndex
 
 # Narrow letters, spaces, wide CJK and emoji, combining marks, joined emoji, line breaks.
 PIECES = [
@@ -118,9 +118,39 @@ async def test_only_changed_rows_are_rendered_again(view_app, monkeypatch) -> No
         assert sorted(rendered) == [0, 1]
         rendered.clear()
         start = text.index("line 5")
-        view.set_highlights([Highlight(start, start + 6, "denial", "a")])
+        highlight = Highlight(start, start + 6, "denial", "a")
+        view.change_highlights([], [highlight])
         await pilot.pause()
         assert rendered == [5]
+        rendered.clear()
+        view.change_highlights([highlight], [])
+        await pilot.pause()
+        assert rendered == [5] and view.highlights == []
+
+
+spans = st.tuples(
+    st.integers(0, 40), st.integers(1, 12), st.sampled_from("ab"), st.sampled_from("xyz")
+)
+
+
+@given(
+    st.lists(st.tuples(st.booleans(), spans), max_size=40), st.integers(0, 50), st.integers(1, 10)
+)
+def test_span_index_changed_in_place_answers_as_one_built_anew(changes, start, length) -> None:
+    index: _SpanIndex[Highlight] = _SpanIndex([])
+    live: list[Highlight] = []
+    for add, (first, size, label, ann_id) in changes:
+        span = Highlight(first, first + size, label, ann_id)
+        if add:
+            index.add(span)
+            live.append(span)
+        elif span in live:
+            index.discard(span)
+            live.remove(span)
+    assert sorted(index.spans) == sorted(live)
+    built = _SpanIndex(live)
+    end = start + length
+    assert sorted(index.overlapping(start, end)) == sorted(built.overlapping(start, end))
 
 
 async def test_highlights_overlap_with_both_cues(view_app) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
 
 from reader.core.store import NewDocument, Store, sha256_hex
 
@@ -44,8 +43,10 @@ def row(store: Store, ann_id: str) -> tuple[Any, ...]:
 
 
 def panel_lines(app) -> list[str]:
-    panel = app.reading.query_one("#reading-annotations", OptionList)
-    return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+    """The panel's rows as shown, two lines (label, passage) per annotation."""
+    panel = app.reading.panel
+    lines = [panel.render_line(y).text.rstrip() for y in range(2 * len(panel.entries))]
+    return [f"{label}\n{passage}" for label, passage in zip(lines[::2], lines[1::2], strict=True)]
 
 
 async def select_new_place(pilot: Pilot[Any], app, press_until) -> None:
@@ -85,7 +86,7 @@ async def test_orphans_are_listed_not_drawn_and_placed_by_keys(
         assert [(h.start, h.end, h.id) for h in view.highlights] == [
             (start, start + len(NEW_PLACE), lost_too)
         ]
-        await pilot.pause(0.4)  # the panel is rebuilt after a pause
+        await pilot.pause()
         assert panel_lines(app) == [
             "⚠ orphan ■ denial\n  " + LOST,
             "■ official statement\n  " + NEW_PLACE,

@@ -277,6 +277,28 @@ async def test_mouse_click_places_the_cursor_and_drag_selects(
         assert annotation_rows()[0][:2] == (row_start + 4, row_start + 14)
 
 
+def panel_lines(app) -> list[str]:
+    """The annotation panel's rows as shown: label line and passage line of each annotation."""
+    panel = app.reading.panel
+    lines = [panel.render_line(y).text.rstrip() for y in range(2 * len(panel.entries))]
+    return [f"{label}\n{passage}" for label, passage in zip(lines[::2], lines[1::2], strict=True)]
+
+
+LEAD = "The United States has released a warning"
+LATER = "maliciously spreading disinformation"
+
+
+@pytest.fixture
+def tagged(store, drones) -> tuple[int, int]:
+    """The drones article with two annotations, one before PHRASE (with a note), one after."""
+    text = store.document(drones).text
+    lead, later = text.index(LEAD), text.index(LATER)
+    added = store.add_annotation(drones, lead, lead + len(LEAD), "official statement")
+    store.update_annotation(added.id, note="named")
+    store.add_annotation(drones, later, later + len(LATER), "denial")
+    return lead, later
+
+
 async def test_annotation_panel_jumps_to_an_annotation(store, reading_app, drones) -> None:
     text = store.document(drones).text
     start = text.index(PHRASE)
@@ -286,6 +308,49 @@ async def test_annotation_panel_jumps_to_an_annotation(store, reading_app, drone
         await pilot.press("tab", "enter")
         view = app.reading.view
         assert view.cursor == start and view.has_focus
+
+
+async def test_panel_lists_a_new_annotation_and_drops_it_on_undo(
+    reading_app, drones, tagged, press_until
+) -> None:
+    app = reading_app(drones)
+    listed = [
+        "■ official statement ✎\n  The United States has released a …",
+        "■ denial\n  maliciously spreading disinformat…",
+    ]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert panel_lines(app) == listed
+        await select_phrase(pilot, app, press_until)
+        await pilot.press("1")
+        new = "■ anonymous source\n  sources familiar with the matter"
+        assert panel_lines(app) == [listed[0], new, listed[1]]
+        panel = app.reading.panel
+        assert panel.current is not None and panel.current.annotation.quote == PHRASE
+        await pilot.press("u")
+        assert panel_lines(app) == listed
+        await pilot.press("U")
+        assert panel_lines(app) == [listed[0], new, listed[1]]
+        await pilot.press("c", "3")  # the label changes in place
+        assert panel_lines(app)[1] == "■ denial\n  sources familiar with the matter"
+        await pilot.press("x")
+        assert panel_lines(app) == listed
+
+
+async def test_enter_on_a_panel_row_moves_the_cursor_to_it(reading_app, drones, tagged) -> None:
+    lead, later = tagged
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view, panel = app.reading.view, app.reading.panel
+        await pilot.press("tab")
+        assert panel.has_focus
+        await pilot.press("down", "enter")
+        assert view.cursor == later and view.has_focus
+        await pilot.press("tab", "up", "enter")
+        assert view.cursor == lead
+        # The panel follows the cursor in the text.
+        await pilot.press("]")
+        assert panel.current is not None and panel.current.annotation.start == later
 
 
 async def test_custom_labels_keymap_and_clashing_keys(
