@@ -301,11 +301,11 @@ class ReadingScreen(Screen[int]):
         gone: list[Highlight] = []
         came: list[Highlight] = []
         for annotation in annotations:
-            ann_id = annotation.id
+            ann_id, live = annotation.id, annotation.deleted_at is None
             self.annotations.pop(ann_id, None)
             self._orphans.discard(ann_id)
             old, new = self._shown.pop(ann_id, None), None
-            if annotation.deleted_at is None:
+            if live:
                 self.annotations[ann_id] = annotation
                 if annotation.orphaned:
                     self._orphans.add(ann_id)
@@ -313,9 +313,9 @@ class ReadingScreen(Screen[int]):
                 if not annotation.orphaned and start < end:
                     new = self._shown[ann_id] = Highlight(start, end, annotation.label, ann_id)
             if old != new:
-                gone += [old] if old else []
-                came += [new] if new else []
-            if listed and annotation.deleted_at is None:
+                gone.extend([old] if old else [])
+                came.extend([new] if new else [])
+            if listed and live:
                 self.panel.put(self._entry(annotation))
             elif listed:
                 self.panel.drop(ann_id)
