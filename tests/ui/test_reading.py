@@ -372,3 +372,29 @@ async def test_custom_labels_keymap_and_clashing_keys(
         notices = [n.message for n in app._notifications]
         assert any("Label key 'k' of 'claim' is also a reading key" in n for n in notices)
         assert "claim" in str(app.reading.query_one("#reading-legend").render())
+
+
+async def test_panel_cursor_skips_an_annotation_with_nothing_shown(
+    store, reading_app, new_document
+) -> None:
+    text = "# Title\n\nSome **bold** words here.\n"
+    doc = new_document(text, title="marked", fmt="markdown")
+    for quote, label in (("Title", "denial"), ("**", "official statement"), ("words", "denial")):
+        start = text.index(quote)
+        store.add_annotation(doc, start, start + len(quote), label)
+    app = reading_app(doc)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view, panel = app.reading.view, app.reading.panel
+        await pilot.pause()
+        assert panel_lines(app) == [
+            "■ denial\n  Title",
+            "■ official statement\n  **",  # only markup: listed, dimmed, struck through
+            "■ denial\n  words",
+        ]
+        assert [seg.text for seg in panel.render_line(3) if seg.style and seg.style.strike] == [
+            "**"
+        ]
+        await pilot.press("tab", "down", "enter")
+        assert view.text[view.cursor : view.cursor + 5] == "words"
+        await pilot.press("tab", "up", "up", "enter")
+        assert view.cursor == view.text.index("Title")
