@@ -482,9 +482,8 @@ class Store:
         )
 
     def _insert_documents(self, docs: list[NewDocument], stamp: str) -> None:
-        """Insert new documents and index them for search."""
-        if not docs:
-            return
+        """Insert new documents and index them for search (the index is opened even when
+        there are none, so a damaged one is reported by every import)."""
         first_id = self._next_document_id()
         self.conn.executemany(
             "INSERT INTO documents (external_id, title, source_path, sha256, format, text, meta,"
@@ -649,18 +648,25 @@ class Store:
         note: str | None = None,
         origin: str = "manual",
     ) -> Annotation:
-        # Only the quote and its context are read: a long text is never copied out whole.
+        # One window around the quote is read: a long text is never copied out whole, and
+        # a span past the end shows as a window shorter than the span.
+        if not 0 <= start < end:
+            raise StoreError(f"span [{start}, {end}) is not a passage")
+        first = max(start - CONTEXT_CHARS, 0)
         row = self.conn.execute(
-            "SELECT length(text), substr(text, :start + 1, :end - :start),"
-            " substr(text, max(:start - :n, 0) + 1, min(:start, :n)), substr(text, :end + 1, :n)"
-            " FROM documents WHERE id = :doc",
-            {"start": start, "end": end, "n": CONTEXT_CHARS, "doc": doc_id},
+            "SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+            (first + 1, end + CONTEXT_CHARS - first, doc_id),
         ).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id}")
-        length, quote, prefix, suffix = row
-        if not 0 <= start < end <= length:
-            raise StoreError(f"span [{start}, {end}) is outside the document (0..{length})")
+        window: str = row[0]
+        if len(window) < end - first:
+            raise StoreError(f"span [{start}, {end}) runs past the end of the document")
+        prefix, quote, suffix = (
+            window[: start - first],
+            window[start - first : end - first],
+            window[end - first :],
+        )
         if not label:
             raise StoreError("an annotation needs a label")
         stamp = now()
