@@ -60,6 +60,15 @@ def test_bad_file_is_one_line_and_non_zero_but_keeps_the_rest(tmp_path: Path) ->
     assert result.stdout == "imported: 1 added, 0 unchanged, 0 updated, 1 unreadable\n"
 
 
+def test_bad_jsonl_line_is_one_line_and_the_other_lines_are_imported(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(b'{"text": "One."}\n{"text": \n{"text": "Three."}\n')
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "r.db"), "import", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"warning: {path}: line 2: malformed JSON (unexpected end of data)\n"
+    assert result.stdout == "imported: 2 added, 0 unchanged, 0 updated, 1 unreadable\n"
+
+
 def test_errors_replace_keeps_invalid_bytes_as_replacement(tmp_path: Path) -> None:
     (tmp_path / "bad.txt").write_bytes(b"ok \xc3\x28 broken")
     db = str(tmp_path / "r.db")
