@@ -14,12 +14,13 @@ from reader.core.store import ImportReport, Store, StoreError
 def import_paths(
     store: Store, paths: list[Path], *, errors: str = "strict"
 ) -> tuple[LabelledImportReport, list[str]]:
-    """Read and store ``paths`` (labelled JSONL brings its annotations); returns the report
-    and one line per bad file."""
+    """Read and store ``paths`` as a stream, in batches of one transaction each (labelled
+    JSONL brings its annotations); returns the report and one line per bad file or line."""
     return import_corpus(store, paths, errors=errors)
 
 
 def summary(report: ImportReport, bad_files: int) -> str:
+    """The one-line result; ``bad_files`` counts unreadable files and JSONL lines."""
     parts = [f"{report.added} added", f"{report.unchanged} unchanged", f"{report.updated} updated"]
     if report.refused:
         parts.append(f"{len(report.refused)} refused")
