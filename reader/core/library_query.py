@@ -130,12 +130,15 @@ class LibraryQuery:
 
     The ids matching the current search are kept in a temporary table, so paging through
     a search does not evaluate the full-text query again; call :meth:`forget_search` when
-    documents may have changed.
+    documents may have changed. The documents of the label filter are kept the same way
+    until the database changes (on any connection).
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._hits_for: str | None = None
+        self._labelled_for: tuple[str, int, int] | None = None
+        self._own_changes = 0  # rows this object wrote to its temporary tables
 
     # -- the list ------------------------------------------------------------------
 
@@ -380,11 +383,8 @@ class LibraryQuery:
             clauses.append(("+" if plus_status else "") + "status = ?")
             params.append(view.status)
         if view.label:
-            clauses.append(
-                f"{plus}id IN (SELECT doc_id FROM annotations"
-                " WHERE label = ? AND deleted_at IS NULL)"
-            )
-            params.append(view.label)
+            self._remember_labelled(view.label)
+            clauses.append(f"{plus}id IN (SELECT id FROM temp.library_labelled)")
         match = fts_query(view.query)
         if match:
             self._remember_hits(match)
@@ -394,14 +394,31 @@ class LibraryQuery:
     def _remember_hits(self, match: str) -> None:
         if self._hits_for == match:
             return
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS library_hits (id INTEGER PRIMARY KEY)")
-        self.conn.execute("DELETE FROM temp.library_hits")
-        self.conn.execute(
-            "INSERT INTO temp.library_hits"
-            " SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?",
-            (match,),
+        self._fill(
+            "library_hits", "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", match
         )
         self._hits_for = match
+
+    def _remember_labelled(self, label: str) -> None:
+        """The documents with a live annotation of ``label`` (a pass over its annotations:
+        seconds at 1M), read again when the database has changed since."""
+        if self._labelled_for == (label, *self._database_state()):
+            return
+        live = "SELECT doc_id FROM annotations WHERE label = ? AND deleted_at IS NULL"
+        self._fill("library_labelled", live, label)
+        self._labelled_for = (label, *self._database_state())
+
+    def _database_state(self) -> tuple[int, int]:
+        """Changes by other connections, and by this one outside its temporary tables."""
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        return version, self.conn.total_changes - self._own_changes
+
+    def _fill(self, table: str, ids_sql: str, parameter: str) -> None:
+        before = self.conn.total_changes
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+        self.conn.execute(f"DELETE FROM temp.{table}")
+        self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} {ids_sql}", (parameter,))
+        self._own_changes += self.conn.total_changes - before
 
     @staticmethod
     def _order(sort: Sort, descending: bool) -> str:

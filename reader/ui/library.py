@@ -52,6 +52,7 @@ from reader.core.store import STATUSES, DocumentRow, Store
 from reader.core.text import one_line
 
 CACHED_PAGES = 32
+LONG_DOCUMENT = 100_000  # characters; the snippets of longer ones are read one at a time
 DRAWN_LINES = 512
 SEARCH_DELAY = 0.2  # seconds of quiet typing before the search runs
 
@@ -103,12 +104,38 @@ def post_unless_cancelled(target: MessagePump, message: Message) -> bool:
     return not get_current_worker().is_cancelled and target.post_message(message)
 
 
+def read_in_worker(view: View) -> bool:
+    """A search, or a label filter (both read seconds of index or annotations at 1M)."""
+    return bool(view.query.strip() or view.label)
+
+
+class WorkerConnections:
+    """The read-only connections of the library's thread workers: searches (their matches
+    kept for the pages read next), snippets (seconds for a long document: never in a
+    search's way), and the header's label counts."""
+
+    def __init__(self, store: Store) -> None:
+        self.search, self.snippets, self.counts = (
+            SharedQuery(store.path, immutable=store.read_only) for _ in range(3)
+        )
+
+    def interrupt(self) -> None:
+        """Stop the statements of searches and snippets (their workers were cancelled)."""
+        self.search.interrupt()
+        self.snippets.interrupt()
+
+    def close(self) -> None:
+        for shared in (self.search, self.snippets, self.counts):
+            shared.close()
+
+
 class DocumentList(ScrollView, can_focus=True):
     """All documents of a view, one line each (two while searching: the matching passage).
 
-    Views without a search are read on the app's connection as lines are drawn. A search is
-    read by thread workers on a connection of their own, which keeps the matches for the
-    pages read after it: until the first page is ready the list shows the rows it had, and
+    Views without a search or a label filter are read on the app's connection as lines are
+    drawn. The others are read by thread workers on a connection of their own, which keeps
+    the matching documents for the pages read after: until the first page is ready the list
+    shows the rows it had (keys pressed meanwhile act on the new rows when they come), and
     each page's snippets follow its rows.
     """
 
@@ -160,11 +187,15 @@ class DocumentList(ScrollView, can_focus=True):
             self.epoch, self.opened, self.page, self.snippets = epoch, opened, page, snippets
 
     def __init__(
-        self, library: LibraryQuery, search: SharedQuery, view: View | None = None, **kwargs: Any
+        self,
+        library: LibraryQuery,
+        connections: WorkerConnections,
+        view: View | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.library = library
-        self.search = search
+        self.connections = connections
         self.view = view or View()  # what was asked for last
         self.shown = self.view  # what the rows are of (a search may still be reading)
         self.searching = False
@@ -172,7 +203,7 @@ class DocumentList(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list[DocumentRow]] = OrderedDict()
         self._reading: set[int] = set()  # pages of a search asked of a worker
         self._epoch = 0  # counts reloads: a worker's result for an earlier one is dropped
-        self._open_when_read = False
+        self._after_read: list[Callable[[], None]] = []  # keys pressed while searching
         self._styles: dict[tuple[str | None, bool], Style] = {}
         # Drawn rows by (index, line of the row, under the cursor, width): a scroll by one
         # line draws one new row.
@@ -194,11 +225,11 @@ class DocumentList(ScrollView, can_focus=True):
         """Read the view again, with the cursor on ``keep`` if it is in it; ``changed``:
         documents were added or replaced, so a search must match again."""
         self._epoch += 1
-        self._open_when_read = False
+        self._after_read.clear()
         self.workers.cancel_group(self, "search")  # before interrupting: they end quietly
-        self.search.interrupt()
+        self.connections.interrupt()
         cursor = 0 if top else self.cursor
-        if not self.view.query.strip():
+        if not read_in_worker(self.view):
             self.searching = False
             self._show(self.library.open(self.view, keep, cursor))
             return
@@ -254,10 +285,10 @@ class DocumentList(ScrollView, can_focus=True):
             before=self._pages.get(number - 1),
             after=self._pages.get(number + 1),
         )
-        if self.shown.query.strip():
+        if read_in_worker(self.shown):
             if number not in self._reading:
                 self._reading.add(number)
-                work = partial(self._read_search_page, self._epoch, self.shown, number, read)
+                work = partial(self._read_search_page, self._epoch, number, read)
                 self.run_worker(work, thread=True, group="search")
             return None
         rows = read(self.library)
@@ -274,27 +305,32 @@ class DocumentList(ScrollView, can_focus=True):
     def _open_search(
         self, epoch: int, view: View, keep: int | None, cursor: int, changed: bool
     ) -> None:
-        with worker_query(self.search) as query:
+        with worker_query(self.connections.search) as query:
             if changed:
                 query.forget_search()
-            opened = query.open(view, keep, cursor)
-            if post_unless_cancelled(self, self._Read(epoch, opened=opened)):
-                for number, rows in opened.pages.items():
-                    self._read_snippets(query, epoch, view, number, rows)
+            post_unless_cancelled(self, self._Read(epoch, opened=query.open(view, keep, cursor)))
 
     def _read_search_page(
-        self, epoch: int, view: View, number: int, read: Callable[[LibraryQuery], list[DocumentRow]]
+        self, epoch: int, number: int, read: Callable[[LibraryQuery], list[DocumentRow]]
     ) -> None:
-        with worker_query(self.search) as query:
-            rows = read(query)
-            if post_unless_cancelled(self, self._Read(epoch, page=(number, rows))):
-                self._read_snippets(query, epoch, view, number, rows)
+        with worker_query(self.connections.search) as query:
+            post_unless_cancelled(self, self._Read(epoch, page=(number, read(query))))
 
-    def _read_snippets(
-        self, query: LibraryQuery, epoch: int, view: View, number: int, rows: list[DocumentRow]
-    ) -> None:
-        snippets = query.snippets(view.query, [r.id for r in rows])
-        post_unless_cancelled(self, self._Read(epoch, snippets=(number, snippets)))
+    def _read_snippets(self, epoch: int, text: str, number: int, rows: list[DocumentRow]) -> None:
+        """The snippets of a page's rows; those of long documents last, one at a time (FTS5
+        may take seconds over a megabyte of matches)."""
+        short = [r.id for r in rows if r.chars < LONG_DOCUMENT]
+        batches = ([short] if short else []) + [[r.id] for r in rows if r.chars >= LONG_DOCUMENT]
+        with worker_query(self.connections.snippets) as query:
+            for ids in batches:
+                found = query.snippets(text, ids)
+                if not post_unless_cancelled(self, self._Read(epoch, snippets=(number, found))):
+                    return
+
+    def _snippets_later(self, number: int, rows: list[DocumentRow]) -> None:
+        if self.shown.query.strip():
+            work = partial(self._read_snippets, self._epoch, self.shown.query, number, rows)
+            self.run_worker(work, thread=True, group="search")
 
     @on(_Read)
     def _take(self, message: _Read) -> None:
@@ -303,19 +339,22 @@ class DocumentList(ScrollView, can_focus=True):
         if message.opened is not None:
             self.searching = False
             self._show(message.opened)
-            if self._open_when_read:
-                self._open_when_read = False
-                self.action_open()
+            for number, rows in message.opened.pages.items():
+                self._snippets_later(number, rows)
+            actions, self._after_read = self._after_read, []
+            for action in actions:
+                action()
         elif message.page is not None:
             number, rows = message.page
             self._reading.discard(number)
             self._keep(number, rows)
+            self._snippets_later(number, rows)
             self._forget_drawing()
             self.refresh()
         elif message.snippets is not None:
-            number, snippets = message.snippets
+            number, found = message.snippets
             if (page := self._pages.get(number)) is not None:
-                self._pages[number] = [replace(r, snippet=snippets.get(r.id)) for r in page]
+                self._pages[number] = [replace(r, snippet=found.get(r.id, r.snippet)) for r in page]
                 self._forget_drawing()
                 self.refresh()
 
@@ -367,29 +406,35 @@ class DocumentList(ScrollView, can_focus=True):
     def move_to(self, index: int) -> None:
         self.cursor = max(0, min(index, self.last_index))
 
+    def _on_rows(self, action: Callable[[], None]) -> None:
+        """Do a key's action, or while a search is being read, on its rows when they come."""
+        if self.searching:
+            self._after_read.append(action)
+        else:
+            action()
+
     def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
+        self._on_rows(lambda: self.move_to(self.cursor + 1))
 
     def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
+        self._on_rows(lambda: self.move_to(self.cursor - 1))
 
     def action_page_down(self) -> None:
-        self.move_to(self.cursor + self.visible_rows)
+        self._on_rows(lambda: self.move_to(self.cursor + self.visible_rows))
 
     def action_page_up(self) -> None:
-        self.move_to(self.cursor - self.visible_rows)
+        self._on_rows(lambda: self.move_to(self.cursor - self.visible_rows))
 
     def action_first(self) -> None:
-        self.move_to(0)
+        self._on_rows(lambda: self.move_to(0))
 
     def action_last(self) -> None:
-        self.move_to(self.last_index)
+        self._on_rows(lambda: self.move_to(self.last_index))
 
     def action_open(self) -> None:
-        """Open the document under the cursor (a search still reading opens its first)."""
-        if self.searching:
-            self._open_when_read = True
-            return
+        self._on_rows(self._open_current)
+
+    def _open_current(self) -> None:
         row = self.current
         if row is not None:
             self.post_message(self.Opened(row.id))
@@ -402,7 +447,7 @@ class DocumentList(ScrollView, can_focus=True):
         if index < self.row_count:
             self.move_to(index)
             if event.chain == 2:
-                self.action_open()
+                self._open_current()
 
     # -- drawing -------------------------------------------------------------------
 
@@ -528,9 +573,7 @@ class LibraryScreen(Screen[None]):
         self.store = store
         self.config = config
         self.library = LibraryQuery(store.conn)
-        # Connections of the workers: one for searches, one for the header's label counts.
-        self.search_query = SharedQuery(store.path, immutable=store.read_only)
-        self.count_query = SharedQuery(store.path, immutable=store.read_only)
+        self.connections = WorkerConnections(store)
         self.factory = factory
         self._search_timer: Timer | None = None
         self._reading: Screen[object] | None = None
@@ -542,7 +585,7 @@ class LibraryScreen(Screen[None]):
         yield Static(id="summary", markup=False)
         yield Input(placeholder="Search titles and text  ( / )", id="search")
         yield Static(id="view-line", markup=False)
-        yield DocumentList(self.library, self.search_query, id="documents")
+        yield DocumentList(self.library, self.connections, id="documents")
         yield TaskPanel(id="task")
         yield Footer()
 
@@ -556,8 +599,7 @@ class LibraryScreen(Screen[None]):
         self.update_summary()
 
     def on_unmount(self) -> None:
-        self.search_query.close()
-        self.count_query.close()
+        self.connections.close()
 
     def on_screen_resume(self) -> None:
         if self._reading is not None:
@@ -581,11 +623,11 @@ class LibraryScreen(Screen[None]):
         self._by_status = self.library.status_counts()
         self._draw_summary()
         self.workers.cancel_group(self, "summary")  # before interrupting: it ends quietly
-        self.count_query.interrupt()
+        self.connections.counts.interrupt()
         self.run_worker(self._count_labels, thread=True, exclusive=True, group="summary")
 
     def _count_labels(self) -> None:
-        with worker_query(self.count_query) as query:
+        with worker_query(self.connections.counts) as query:
             post_unless_cancelled(self, self.LabelsCounted(query.label_counts()))
 
     @on(LabelsCounted)

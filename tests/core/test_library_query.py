@@ -157,6 +157,31 @@ def test_deleted_annotations_do_not_count_for_the_label_filter(tmp_path: Path) -
     assert lq.count(View(label="denial")) == 0
 
 
+def test_labelled_documents_are_read_again_only_after_a_change(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "r.db", n=7)  # denial: 1 and 7
+    other = Store(store.path, annotator="bo")  # another connection writes
+    lq = LibraryQuery(store.conn)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+
+    def labelled() -> list[int]:
+        statements.clear()
+        return [r.id for r in lq.page(View(label="denial"))]
+
+    def read_again() -> bool:
+        return any("INSERT OR IGNORE INTO temp.library_labelled" in s for s in statements)
+
+    assert labelled() == [1, 7] and read_again()
+    assert labelled() == [1, 7] and not read_again()
+    assert [r.id for r in lq.page(View(query="drones"))]  # a search leaves them be
+    assert labelled() == [1, 7] and not read_again()
+    other.add_annotation(3, 0, 2, "denial")
+    assert labelled() == [1, 3, 7] and read_again()
+    store.delete_annotation(store.annotations(1)[0].id)  # on the query's own connection
+    assert labelled() == [3, 7] and read_again()
+    other.close()
+
+
 def test_search_results_follow_new_documents_after_forget(tmp_path: Path) -> None:
     store = make_store(tmp_path / "r.db", n=3)
     lq = LibraryQuery(store.conn)

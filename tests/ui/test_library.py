@@ -356,9 +356,7 @@ async def test_search_runs_in_a_worker_the_list_answering_meanwhile(
         view_line = str(app.library.query_one("#view-line", Static).render())
         assert "4 shown" in view_line and "searching …" in view_line
         assert documents.row_count == 4 and documents.searching  # the last rows stay
-        await pilot.press("down", "down")  # leaves the box; the list moves meanwhile
-        assert documents.cursor == 1
-        await pilot.press("slash", *"grain")  # replaces the text: a newer search
+        await pilot.press("enter", "slash", *"grain")  # replaces the text: a newer search
         await pilot.pause(SEARCH_DELAY + 0.1)
         held.release.set()
         await settle(pilot)
@@ -371,6 +369,22 @@ async def test_search_runs_in_a_worker_the_list_answering_meanwhile(
         view_line = str(app.library.query_one("#view-line", Static).render())
         assert f"{len(want)} shown" in view_line and "searching" not in view_line
     assert held.threads and threading.main_thread().name not in held.threads
+
+
+async def test_keys_pressed_while_searching_act_on_its_results(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldSearches(monkeypatch, "said")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        documents = app.library.documents
+        await pilot.press("slash", *"said", "enter")  # to the list at once
+        await held.wait_started()
+        await pilot.press("G", "k")
+        assert documents.cursor == 0 and documents.has_focus  # kept for the results
+        held.release.set()
+        await settle(pilot)
+        assert documents.row_count == 3 and documents.cursor == 1  # the last of 3, one up
 
 
 async def test_enter_while_searching_opens_the_first_result(
@@ -389,6 +403,31 @@ async def test_enter_while_searching_opens_the_first_result(
         assert isinstance(reading, StandIn)
         target = next(i for i, t in titles_by(app.store, "") if t.startswith("Ministry"))
         assert reading.doc_id == target
+
+
+async def test_snippets_of_long_documents_follow_one_at_a_time(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("reader.ui.library.LONG_DOCUMENT", 2000)  # two of the three "said"
+    asked: list[list[int]] = []
+    snippets = LibraryQuery.snippets
+
+    def recorded(self: LibraryQuery, text: str, ids: list[int]) -> dict[int, str]:
+        asked.append(list(ids))
+        return snippets(self, text, ids)
+
+    monkeypatch.setattr(LibraryQuery, "snippets", recorded)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_search(pilot, "said")
+        documents = app.library.documents
+        rows = [documents.row(i) for i in range(documents.row_count)]
+        assert len(rows) == 3 and all(r is not None and "said" in r.snippet for r in rows)  # type: ignore[operator]
+        long = [r.id for r in rows if r is not None and r.chars >= 2000]
+        assert len(long) == 2
+        assert asked == [[r.id for r in rows if r is not None and r.id not in long]] + [
+            [i] for i in long
+        ]
 
 
 async def test_search_with_fts_syntax_characters_does_not_fail(make_app) -> None:
@@ -426,12 +465,33 @@ async def test_status_and_label_filters(make_app) -> None:
         assert listed(app) == [ids[1]]
         await pilot.press("f")  # all again
         assert listed(app) == ids
-        await pilot.press("l")  # anonymous source
+        await pilot.press("l")  # anonymous source: read by a worker
+        await settle(pilot)
         assert listed(app) == []
         await pilot.press("l")  # official statement
+        await settle(pilot)
         assert listed(app) == [ids[2]]
         view_line = str(app.library.query_one("#view-line", Static).render())
         assert "label: official statement" in view_line and "1 shown" in view_line
+
+
+async def test_the_label_filter_follows_tagging_in_the_reading_screen(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ids = listed(app)
+        app.store.add_annotation(ids[0], 0, 4, "denial")
+        app.library.set_label_filter("denial")
+        await settle(pilot)
+        assert listed(app) == [ids[0]]
+        await pilot.press("enter")
+        reading = app.screen
+        assert isinstance(reading, StandIn)
+        reading.store.add_annotation(ids[2], 0, 4, "denial")
+        (tagged,) = reading.store.annotations(ids[0])
+        reading.store.delete_annotation(tagged.id)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert listed(app) == [ids[2]]
 
 
 async def test_sorts_and_reverse(make_app) -> None:
