@@ -24,6 +24,7 @@ SUPPORTED = set(TEXT_SUFFIXES) | JSONL_SUFFIXES
 MAX_JSON_DEPTH = 64
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+BLANK = object()  # what a blank JSONL line parses to
 
 OnError = Callable[[str], None]
 
@@ -172,18 +173,18 @@ def jsonl_records(
             for number, line in enumerate(file, start=1):
                 if number == 1:
                     line, offset = _first_line(line, source.name)
+                start, offset = offset, offset + len(line)
                 try:
                     record = orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
                     try:
-                        record = _reparse(line, offset, errors, exc)
+                        record = _reparse(line, start, errors, exc)
                     except CorpusError as problem:
                         seen = True
                         on_error(f"{source.where(number)}: {problem}")
-                        record = None
-                offset += len(line)
-                if record is None:
-                    continue
+                        continue
+                    if record is BLANK:
+                        continue
                 seen = True
                 if isinstance(record, dict):
                     yield number, record
@@ -208,10 +209,8 @@ def _first_line(line: bytes, name: str) -> tuple[bytes, int]:
 
 
 def _reparse(line: bytes, offset: int, errors: str, exc: orjson.JSONDecodeError) -> Any:
-    """Why a line orjson refused is bad, or its object once bad bytes are replaced.
-
-    Returns None for a blank line.
-    """
+    """Why a line orjson refused is bad (a CorpusError), BLANK for a blank line, or its
+    object once bad bytes are replaced."""
     replaced = False
     try:
         text = line.decode("utf-8")
@@ -220,7 +219,7 @@ def _reparse(line: bytes, offset: int, errors: str, exc: orjson.JSONDecodeError)
             raise CorpusError(f"not UTF-8: invalid byte at offset {offset + bad.start}") from None
         text, replaced = line.decode("utf-8", "replace"), True
     if not text.strip():
-        return None
+        return BLANK
     if "\x00" in text:
         raise CorpusError("binary data (contains NUL bytes)")
     if replaced:

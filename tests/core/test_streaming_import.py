@@ -160,6 +160,7 @@ def test_bad_lines_are_one_line_each_and_the_good_ones_are_read(tmp_path: Path) 
         b"   ",
         b'{"text": "a\x00b"}',
         b'{"text": "x", "meta": {"a": 1}, "title": 7}',
+        b"null",
     )
     result = read_corpus([path])
     texts = [(d.external_id, d.text, d.title) for d in result.documents]
@@ -174,12 +175,13 @@ def test_bad_lines_are_one_line_each_and_the_good_ones_are_read(tmp_path: Path) 
         f"{name}: line 2: malformed JSON (unexpected end of data)",
         f"{name}: line 4: not UTF-8: invalid byte at offset {offset}",
         f"{name}: line 6: binary data (contains NUL bytes)",
+        f"{name}: line 8: expected a JSON object",
     ]
     with pytest.raises(CorpusError, match=r"mixed\.jsonl: line 2: malformed JSON"):
         read_file(path)
     replaced = read_corpus([path], errors="replace")
     assert [d.text for d in replaced.documents][2] == "caf\ufffd("
-    assert len(replaced.errors) == 2
+    assert len(replaced.errors) == 3
 
 
 @pytest.mark.parametrize(
