@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import NamedTuple
+from dataclasses import dataclass
+from itertools import accumulate, compress
+from typing import Any, NamedTuple
 
 _CJK = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -31,69 +33,99 @@ _EXTEND = (
     "\u0900-\u0963\u0966-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
     "\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\U000e0100-\U000e01ef"
 )
-_TOKEN = re.compile(
-    rf"[\U0001f1e6-\U0001f1ff]{{2}}"  # a flag
+# Words first, being the commonest: no word starts where a flag or an ideograph does.
+_TOKEN = (
+    rf"(?:[^\W{_CJK}]+|[{_EXTEND}]+)++"  # a word
+    rf"|[\U0001f1e6-\U0001f1ff]{{2}}"  # a flag
     rf"|[{_CJK}][{_EXTEND}]*"  # one ideograph
-    rf"|(?:[^\W{_CJK}]|[{_EXTEND}])+"  # a word
     rf"|\S(?:[{_EXTEND}]|\u200d\S)*"  # any other character with its modifiers
 )
+# Splitting on a token and the one space it may take keeps both, and the whitespace left
+# between: [gap, token, space, gap, token, space, ..., gap].
+_PIECES = re.compile(f"({_TOKEN})( ?)")
 
 
-class Token(NamedTuple):
-    text: str
-    start: int
-    end: int
-    ws: bool  # followed by one space that belongs to it (spaCy's ``whitespace_``)
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The tokens of one text as parallel lists, built and indexed without a Python object
+    per token."""
+
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+    ws: list[bool]  # followed by one space that belongs to it (spaCy's ``whitespace_``)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def columns(self) -> tuple[list[Any], ...]:
+        return self.texts, self.starts, self.ends, self.ws
 
 
-def tokenize(text: str) -> list[Token]:
-    """The tokens of ``text``; whitespace is never part of a token."""
-    return [
-        Token(m.group(), m.start(), m.end(), text[m.end() : m.end() + 1] == " ")
-        for m in _TOKEN.finditer(text)
-    ]
+class Layout(NamedTuple):
+    """A text's words, and the same with tokens for the whitespace between them, the way
+    spaCy lays a text out: a word's ``ws`` takes the single space after it, any other
+    whitespace becomes a whitespace token, and joining ``text + " " * ws`` gives back the
+    text exactly."""
+
+    words: Tokens
+    tokens: Tokens
+    positions: list[int]  # the index of each word among ``tokens``
 
 
-def with_whitespace(text: str, tokens: list[Token]) -> list[Token]:
-    """``tokens`` plus tokens for the whitespace between them, the way spaCy lays a text out.
-
-    A token's ``ws`` takes the single space after it; any other whitespace becomes a
-    whitespace token. Joining ``t.text + " " * t.ws`` gives back ``text`` exactly.
-    """
-    laid_out: list[Token] = []
-    position = 0
-    for token in tokens:
-        _add_gap(text, position, token.start, laid_out)
-        laid_out.append(token)
-        position = token.end + token.ws
-    _add_gap(text, position, len(text), laid_out)
-    return laid_out
+def tokenize(text: str) -> Tokens:
+    """The tokens of ``text``; whitespace is never part of one."""
+    return _words(*_split(text))
 
 
-def _add_gap(text: str, start: int, end: int, laid_out: list[Token]) -> None:
-    if start < end:
-        laid_out.append(Token(text[start:end], start, end, False))
+def lay_out(text: str) -> Layout:
+    """The words of ``text`` and its tokens with whitespace (see ``Layout``)."""
+    pieces, offsets = _split(text)
+    words = _words(pieces, offsets)
+    gaps: tuple[list[Any], ...] = (
+        pieces[0::3],
+        offsets[0::3],
+        offsets[1::3],
+        [False] * (len(words) + 1),
+    )
+    columns = [_interleave(gap, word) for gap, word in zip(gaps, words.columns(), strict=True)]
+    kept = list(map(bool, columns[0]))  # empty gaps go
+    tokens = Tokens(*(list(compress(column, kept)) for column in columns))
+    positions = list(accumulate(kept, initial=-1))[2::2]  # kept tokens up to each word, less 1
+    return Layout(words, tokens, positions)
 
 
-def is_space(token: Token) -> bool:
-    return token.text.isspace()
+def _split(text: str) -> tuple[list[str], list[int]]:
+    """The pieces of ``text`` (see ``_PIECES``) and where each starts."""
+    pieces = _PIECES.split(text)
+    return pieces, list(accumulate(map(len, pieces), initial=0))
+
+
+def _words(pieces: list[str], offsets: list[int]) -> Tokens:
+    return Tokens(pieces[1::3], offsets[1:-1:3], offsets[2::3], list(map(bool, pieces[2::3])))
+
+
+def _interleave(gaps: list[Any], words: list[Any]) -> list[Any]:
+    """``gaps[0], words[0], gaps[1], ..., words[-1], gaps[-1]``."""
+    both = gaps + words
+    both[0::2] = gaps
+    both[1::2] = words
+    return both
 
 
 class Alignment:
     """Maps character spans of one text onto its word tokens."""
 
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: Tokens) -> None:
         self.tokens = tokens
-        self._starts = [t.start for t in tokens]
-        self._ends = [t.end for t in tokens]
 
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
         """The first and last (inclusive) token touching ``[start, end)``, snapping outward.
 
         ``None`` when the span covers no token (it is all whitespace).
         """
-        first = bisect_right(self._ends, start)
-        last = bisect_left(self._starts, end) - 1
+        first = bisect_right(self.tokens.ends, start)
+        last = bisect_left(self.tokens.starts, end) - 1
         if first > last:
             return None
         return first, last

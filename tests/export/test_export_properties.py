@@ -76,8 +76,11 @@ def run(fmt: str, docs: list[tuple[str, list[Span]]]) -> tuple[readers.Parsed, l
 def snapped(text: str, span: Span) -> Span | None:
     """The span widened to whole tokens (``None`` when it touches none), found by a scan."""
     start, end, label = span
-    touched = [t for t in tokenize(text) if t.start < end and t.end > start]
-    return (touched[0].start, touched[-1].end, label) if touched else None
+    tokens = tokenize(text)
+    touched = [
+        (s, e) for s, e in zip(tokens.starts, tokens.ends, strict=True) if s < end and e > start
+    ]
+    return (touched[0][0], touched[-1][1], label) if touched else None
 
 
 def trimmed(text: str, span: Span) -> Span | None:

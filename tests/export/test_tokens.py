@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.core.tokens import Alignment, Token, is_space, tokenize, with_whitespace
+from reader.core.tokens import _CJK, _EXTEND, Alignment, Tokens, lay_out, tokenize
+
+Token = tuple[str, int, int, bool]  # text, start, end, ws
+
+# The rules written plainly, one alternative per rule in their order in the module docstring.
+PLAIN_RULES = re.compile(
+    rf"[\U0001f1e6-\U0001f1ff]{{2}}"
+    rf"|[{_CJK}][{_EXTEND}]*"
+    rf"|(?:[^\W{_CJK}]|[{_EXTEND}])+"
+    rf"|\S(?:[{_EXTEND}]|\u200d\S)*"
+)
+CHARACTERS = [
+    *'ab1_ .,"\\\n\t\r\x0b\x00\u00a0\u2028\u3000',
+    *"中𠀀ひ한ا\u0301\u0915\u093f\u0964\ufe0f\u200d😀👍\U0001f3fd\U0001f1ef\U0001f1f5\U000e0067",
+]
+
+
+def listed(tokens: Tokens) -> list[Token]:
+    return list(zip(tokens.texts, tokens.starts, tokens.ends, tokens.ws, strict=True))
 
 
 def texts(text: str) -> list[str]:
-    return [t.text for t in tokenize(text)]
+    return tokenize(text).texts
 
 
 def test_words_punctuation_and_numbers() -> None:
@@ -53,25 +72,33 @@ def test_combining_marks_and_indic_signs_stay_in_their_word() -> None:
 
 
 def test_offsets_and_trailing_space() -> None:
-    assert tokenize("a  b\nc ") == [
-        Token("a", 0, 1, True),
-        Token("b", 3, 4, False),
-        Token("c", 5, 6, True),
+    assert listed(tokenize("a  b\nc ")) == [
+        ("a", 0, 1, True),
+        ("b", 3, 4, False),
+        ("c", 5, 6, True),
     ]
 
 
 def test_whitespace_layout_is_spacy_s() -> None:
     text = "  a  b\n\nc "
-    laid = with_whitespace(text, tokenize(text))
-    assert [(t.text, t.ws) for t in laid] == [
-        ("  ", False),
-        ("a", True),
-        (" ", False),
-        ("b", False),
-        ("\n\n", False),
-        ("c", True),
+    words, laid, positions = lay_out(text)
+    assert words == tokenize(text)
+    assert listed(laid) == [
+        ("  ", 0, 2, False),
+        ("a", 2, 3, True),
+        (" ", 4, 5, False),
+        ("b", 5, 6, False),
+        ("\n\n", 6, 8, False),
+        ("c", 8, 9, True),
     ]
-    assert [is_space(t) for t in laid] == [True, False, True, False, True, False]
+    assert positions == [1, 3, 5]
+
+
+def test_layout_of_a_text_without_words_or_gaps() -> None:
+    assert lay_out("") == (Tokens([], [], [], []), Tokens([], [], [], []), [])
+    assert listed(lay_out(" \n").tokens) == [(" \n", 0, 2, False)]
+    _, laid, positions = lay_out("a b")
+    assert (listed(laid), positions) == ([("a", 0, 1, True), ("b", 2, 3, False)], [0, 1])
 
 
 def test_snap_widens_to_whole_tokens_and_refuses_whitespace() -> None:
@@ -82,17 +109,26 @@ def test_snap_widens_to_whole_tokens_and_refuses_whitespace() -> None:
     assert alignment.snap(7, 8) is None  # the space alone
 
 
-@given(st.text(st.sampled_from([*"ab .,\n\t\u00a0\u2028", "中", "😀", "\U0001f3fd", "\u0301"])))
+@given(st.text(st.sampled_from(CHARACTERS)))
 def test_tokens_cover_every_non_space_character_and_layout_rebuilds_the_text(text: str) -> None:
-    tokens = tokenize(text)
-    covered = {i for t in tokens for i in range(t.start, t.end)}
+    tokens = listed(tokenize(text))
+    covered = {i for _, start, end, _ in tokens for i in range(start, end)}
     assert covered == {i for i, c in enumerate(text) if not c.isspace()}
-    for token in tokens:
-        assert token.text == text[token.start : token.end] and token.text
-        assert not any(c.isspace() for c in token.text)
-    assert all(a.end <= b.start for a, b in pairwise(tokens))
-    laid = with_whitespace(text, tokens)
-    assert "".join(t.text + " " * t.ws for t in laid) == text
+    for token, start, end, ws in tokens:
+        assert token == text[start:end] and token
+        assert not any(c.isspace() for c in token)
+        assert ws == (text[end : end + 1] == " ")
+    assert all(a[2] <= b[1] for a, b in pairwise(tokens))
+    _, laid, positions = lay_out(text)
+    assert "".join(t + " " * ws for t, _, _, ws in listed(laid)) == text
+    assert [listed(laid)[i] for i in positions] == tokens
+    assert all(t.isspace() for i, t in enumerate(laid.texts) if i not in positions)
+
+
+@given(st.text(st.sampled_from(CHARACTERS)))
+def test_tokens_follow_the_rules_as_written_plainly(text: str) -> None:
+    plain = [(m.group(), m.start(), m.end()) for m in PLAIN_RULES.finditer(text)]
+    assert [token[:3] for token in listed(tokenize(text))] == plain
 
 
 @given(st.text(st.sampled_from([*"ab .\n", "中"]), min_size=1), st.data())
@@ -100,6 +136,6 @@ def test_snap_is_the_smallest_token_range_covering_the_span(text: str, data: st.
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
     tokens = tokenize(text)
-    touched = [i for i, t in enumerate(tokens) if t.start < end and t.end > start]
+    touched = [i for i, (_, s, e, _) in enumerate(listed(tokens)) if s < end and e > start]
     expected = (touched[0], touched[-1]) if touched else None
     assert Alignment(tokens).snap(start, end) == expected

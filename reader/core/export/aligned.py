@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from reader.core.export.base import ExportDoc, Run, Span
-from reader.core.tokens import Alignment, Token
+from reader.core.tokens import Alignment, Tokens
 
 
 class Aligned(NamedTuple):
@@ -20,7 +20,7 @@ class Aligned(NamedTuple):
         return (self.start, self.end) != (self.span["start"], self.span["end"])
 
 
-def aligned_spans(doc: ExportDoc, tokens: list[Token], run: Run) -> list[Aligned]:
+def aligned_spans(doc: ExportDoc, tokens: Tokens, run: Run) -> list[Aligned]:
     """Each span with the tokens it touches (snapping outward), in the document's order.
 
     A span that covers no token (only whitespace) is reported as dropped and left out.
@@ -34,7 +34,7 @@ def aligned_spans(doc: ExportDoc, tokens: list[Token], run: Run) -> list[Aligned
             run.dropped(doc, span, "covers no token (whitespace only)")
             continue
         first, last = snapped
-        aligned.append(Aligned(span, first, last, tokens[first].start, tokens[last].end))
+        aligned.append(Aligned(span, first, last, tokens.starts[first], tokens.ends[last]))
     return aligned
 
 

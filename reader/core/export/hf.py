@@ -45,7 +45,7 @@ def write(docs: Iterator[ExportDoc], out: BinaryIO, run: Run) -> None:
             tags[first] = tag_ids[f"B-{span['label']}"]
             tags[first + 1 : last + 1] = [tag_ids[f"I-{span['label']}"]] * (last - first)
             owner[first : last + 1] = [span] * (last - first + 1)
-        line = {"id": doc.external_id, "tokens": [t.text for t in tokens], "ner_tags": tags}
+        line = {"id": doc.external_id, "tokens": tokens.texts, "ner_tags": tags}
         out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
 

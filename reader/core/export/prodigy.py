@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from itertools import count
 from typing import Any, BinaryIO
 
 import orjson
 
 from reader.core.export.aligned import aligned_spans, written
 from reader.core.export.base import ExportDoc, Format, Run
-from reader.core.tokens import is_space, tokenize, with_whitespace
+from reader.core.tokens import lay_out
 
 
 def hash32(data: bytes) -> int:
@@ -32,9 +33,7 @@ def hash32(data: bytes) -> int:
 
 
 def task(doc: ExportDoc, run: Run) -> dict[str, Any]:
-    words = tokenize(doc.text)
-    tokens = with_whitespace(doc.text, words)
-    position = [i for i, token in enumerate(tokens) if not is_space(token)]
+    words, tokens, position = lay_out(doc.text)
     spans = []
     for item in aligned_spans(doc, words, run):
         written(doc, item, run)
@@ -55,8 +54,10 @@ def task(doc: ExportDoc, run: Run) -> dict[str, Any]:
         "_input_hash": input_hash,
         "_task_hash": hash32(orjson.dumps([input_hash, keys])),
         "tokens": [
-            {"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.ws}
-            for i, t in enumerate(tokens)
+            {"text": text, "start": start, "end": end, "id": i, "ws": ws}
+            for i, text, start, end, ws in zip(
+                count(), tokens.texts, tokens.starts, tokens.ends, tokens.ws
+            )
         ],
         "spans": spans,
         "answer": "accept",

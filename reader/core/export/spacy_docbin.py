@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from reader.core.export.aligned import aligned_spans, written
 from reader.core.export.base import ExportDoc, ExportError, Format, Run
-from reader.core.tokens import is_space, tokenize, with_whitespace
+from reader.core.tokens import lay_out
 
 SPANS_KEY = "sc"
 INSTALL_HINT = "spaCy is not installed; install it with: pip install 'attribution-reader[spacy]'"
@@ -29,10 +29,8 @@ def write(docs: Iterator[ExportDoc], out: BinaryIO, run: Run) -> None:
     vocab = Vocab()
     doc_bin = DocBin(attrs=["ORTH"], store_user_data=True)
     for doc in docs:
-        words = tokenize(doc.text)
-        tokens = with_whitespace(doc.text, words)
-        position = [i for i, token in enumerate(tokens) if not is_space(token)]
-        spacy_doc = Doc(vocab, words=[t.text for t in tokens], spaces=[t.ws for t in tokens])
+        words, tokens, position = lay_out(doc.text)
+        spacy_doc = Doc(vocab, words=tokens.texts, spaces=tokens.ws)
         spans = []
         for item in aligned_spans(doc, words, run):
             written(doc, item, run)
