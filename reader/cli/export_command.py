@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ import orjson
 
 from reader.cli.common import Context, fail, pass_context
 from reader.core.export import FORMATS, ExportError, Filters, SpanIssue, export
+from reader.core.export.output import BUFFER
 from reader.core.store import STATUSES, StoreError
 from reader.core.text import one_line
 
@@ -64,6 +66,19 @@ def feedback() -> Iterator[tuple[Report, Progress | None]]:
             bar.update(task, completed=done, total=total)
 
         yield (lambda line: bar.console.print(Text(line))), advance
+
+
+@contextmanager
+def standard_output() -> Iterator[BinaryIO]:
+    """Standard output, through a large buffer when it is a file (its own flushes every 8 KiB)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, io.UnsupportedOperation):  # captured, as in tests
+        yield sys.stdout.buffer
+        return
+    sys.stdout.flush()
+    with open(fd, "wb", buffering=BUFFER, closefd=False) as stream:
+        yield stream
 
 
 @click.command("export", epilog=f"\b\nFormats:\n{FORMAT_HELP}")
@@ -137,13 +152,13 @@ def export_command(
     Files are replaced atomically.
     """
     filters = Filters(labels, annotators, statuses, doc_ids, origin)
-    target: Path | BinaryIO = Path(output) if output != "-" else sys.stdout.buffer
     try:
         with (
             obj.open_store(create=False) as store,
             feedback() as (say, progress),
             ExitStack() as files,
         ):
+            target = Path(output) if output != "-" else files.enter_context(standard_output())
             issues_file = files.enter_context(issues_path.open("wb")) if issues_path else None
             report = IssueLog(say, issues_file)
             summary = export(
