@@ -469,7 +469,11 @@ class SharedQuery:
                     self._uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False
                 )
                 self._query = LibraryQuery(conn)
-            yield self._query
+            try:
+                yield self._query
+            finally:
+                if self._closed:  # closed meanwhile: the last user closes the connection
+                    self._disconnect()
 
     @property
     def closed(self) -> bool:
@@ -480,9 +484,17 @@ class SharedQuery:
             query.conn.interrupt()
 
     def close(self) -> None:
+        """Close the connection, or have the thread using it close it when done (without
+        waiting: a statement may take a moment to notice the interruption)."""
         self._closed = True
         self.interrupt()
-        with self._lock:
-            if self._query is not None:
-                self._query.conn.close()
-                self._query = None
+        if self._lock.acquire(blocking=False):
+            try:
+                self._disconnect()
+            finally:
+                self._lock.release()
+
+    def _disconnect(self) -> None:
+        if self._query is not None:
+            self._query.conn.close()
+            self._query = None

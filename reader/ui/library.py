@@ -3,9 +3,10 @@
 :class:`DocumentList` is a Line-API widget: it knows how many rows the view has and asks
 :class:`~reader.core.library_query.LibraryQuery` for pages of them as lines are drawn,
 continuing from the key of a neighbouring page it already holds, so scrolling costs the same
-at row 10 and at row 99,990. Searches and the header's label counts are read by thread
-workers on connections of their own, so the screen never waits for them. Only titles and
-numbers reach the screen, always sanitised and as styled segments, never as markup.
+at row 10 and at row 99,990. Searches, label filters, snippets and the header's label counts
+are read by thread workers on connections of their own, so the screen never waits for them.
+Only titles and numbers reach the screen, always sanitised and as styled segments, never as
+markup.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from reader.core.text import one_line
 
 CACHED_PAGES = 32
 LONG_DOCUMENT = 100_000  # characters; the snippets of longer ones are read one at a time
-DRAWN_LINES = 512
+DRAWN_LINES = 512  # rows' lines kept drawn
 SEARCH_DELAY = 0.2  # seconds of quiet typing before the search runs
 
 STATUS_TEXT = {"new": "○ new", "in_progress": "◐ in progress", "done": "● done"}
@@ -618,10 +619,14 @@ class LibraryScreen(Screen[None]):
     # -- header lines --------------------------------------------------------------
 
     def update_summary(self) -> None:
-        """Status counts now (read from an index), label counts when a worker has them (a
-        pass over every annotation); until then the last ones counted stay."""
+        """Status counts now (read from an index); label counts (a pass over every
+        annotation) by a worker started once the screen is painted, so that it never slows
+        the first paint; until they come the last ones counted stay."""
         self._by_status = self.library.status_counts()
         self._draw_summary()
+        self.call_after_refresh(self._start_counting_labels)
+
+    def _start_counting_labels(self) -> None:
         self.workers.cancel_group(self, "summary")  # before interrupting: it ends quietly
         self.connections.counts.interrupt()
         self.run_worker(self._count_labels, thread=True, exclusive=True, group="summary")
@@ -642,8 +647,8 @@ class LibraryScreen(Screen[None]):
             (f"done {done:,}/{total:,}{share}", "bold"),
             f" · in progress {self._by_status['in_progress']:,} │",
         ]
+        counted = self._by_label
         for label in self.config.labels:
-            counted = self._by_label
             parts.append(" ")
             parts.append((one_line(label.name), f"{label.color} {label.style}"))
             parts.append(f" {counted.get(label.name, 0):,}" if counted is not None else " …")

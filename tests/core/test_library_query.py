@@ -374,3 +374,27 @@ def test_shared_query_interrupt_stops_a_running_statement(tmp_path: Path) -> Non
         thread.join(0.01)
     assert errors == ["interrupted"]
     shared.close()
+
+
+def test_closing_a_shared_query_in_use_does_not_wait_for_its_thread(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "r.db", n=1)
+    shared = SharedQuery(store.path)
+    holding, release = threading.Event(), threading.Event()
+    used: list[LibraryQuery] = []
+
+    def hold() -> None:
+        with shared.use() as query:
+            used.append(query)
+            holding.set()
+            release.wait(10)
+            query.count(View())  # still usable until the thread is done with it
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert holding.wait(10)
+    shared.close()  # returns at once, the thread still holding the connection
+    assert thread.is_alive()
+    release.set()
+    thread.join(10)
+    with pytest.raises(sqlite3.ProgrammingError):  # closed by the thread on leaving
+        used[0].conn.execute("SELECT 1")
