@@ -9,6 +9,7 @@ is only used to land far from any known key (a jump to the middle of the list).
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import threading
@@ -50,6 +51,7 @@ SMALL_RESULT = 2000
 
 PAGE_SIZE = 100  # rows read at once by a list
 
+_WORD = re.compile(r"\w+")
 _COLUMNS = "id, external_id, title, length(text), status, annotation_count, updated_at"
 
 
@@ -67,6 +69,15 @@ class View:
         return replace(self, sort=sort, descending=DEFAULT_DESCENDING[sort])
 
 
+def typed_phrases(text: str) -> tuple[list[str], bool]:
+    """The phrases of what a user typed (its whitespace-separated chunks holding a word), and
+    whether the last is a word still being typed (searched as a prefix)."""
+    text = re.sub("[\x00\ud800-\udfff]", " ", text)  # SQLite cannot take these in a string
+    chunks = [c for c in text.split() if re.search(r"\w", c)]
+    typing = bool(chunks) and not text[-1].isspace()
+    return chunks, typing and len(re.findall(r"\w", chunks[-1])) >= MIN_PREFIX
+
+
 def fts_query(text: str) -> str | None:
     """An FTS5 expression for what a user typed: every word must occur, the last as a prefix.
 
@@ -74,14 +85,38 @@ def fts_query(text: str) -> str | None:
     ``AND``/``OR``/``NOT`` and the like are searched as text and never raise a syntax error.
     Returns None when there is nothing to search for.
     """
-    text = re.sub("[\x00\ud800-\udfff]", " ", text)  # SQLite cannot take these in a string
-    chunks = [c for c in text.split() if re.search(r"\w", c)]
+    chunks, prefix = typed_phrases(text)
     if not chunks:
         return None
     phrases = ['"' + c.replace('"', '""') + '"' for c in chunks]
-    if not text[-1].isspace() and len(re.findall(r"\w", chunks[-1])) >= MIN_PREFIX:
+    if prefix:
         phrases[-1] += "*"  # the word being typed
     return " ".join(phrases)
+
+
+def passage(text: str, typed: str) -> str | None:
+    """The first place in ``text`` where a phrase of what was typed occurs, as
+    :meth:`LibraryQuery.snippets` gives a snippet: about SNIPPET_TOKENS words, matches between
+    MATCH_START and MATCH_END. Found in Python for long documents, where FTS5's snippet,
+    which weighs every match, takes seconds; unlike FTS5, letters match only their own case
+    folding (no diacritics removed)."""
+    chunks, prefix = typed_phrases(typed)
+    phrases = []
+    for i, chunk in enumerate(chunks):
+        words = r"\W+".join(re.escape(w) for w in re.findall(r"\w+", chunk))
+        phrases.append(rf"\b{words}" + (r"\w*" if prefix and i == len(chunks) - 1 else r"\b"))
+    if not phrases:
+        return None
+    pattern = re.compile("|".join(phrases), re.IGNORECASE)
+    first = pattern.search(text)
+    if first is None:
+        return None
+    lead = [m.start() for m in _WORD.finditer(text, max(0, first.start() - 100), first.start())]
+    start = lead[-2:][0] if lead else first.start()
+    rest = itertools.islice(_WORD.finditer(text, first.start()), SNIPPET_TOKENS - len(lead[-2:]))
+    end = max([first.end(), *(m.end() for m in rest)])
+    marked = pattern.sub(lambda m: MATCH_START + m.group() + MATCH_END, text[start:end])
+    return ("…" if start > 0 else "") + marked + ("…" if end < len(text) else "")
 
 
 def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
@@ -304,6 +339,15 @@ class LibraryQuery:
             [MATCH_START, MATCH_END, SNIPPET_TOKENS, match, *ids],
         )
         return {int(r[0]): r[1] for r in rows}
+
+    def passages(self, query: str, ids: Iterable[int]) -> dict[int, str]:
+        """What :meth:`snippets` gives, found by :func:`passage` (for long documents)."""
+        found: dict[int, str] = {}
+        for doc_id in ids:
+            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is not None and (text := passage(row[0], query)) is not None:
+                found[doc_id] = text
+        return found
 
     def titles(self, text: str, limit: int = 20) -> list[tuple[int, str]]:
         """Documents whose title has every word typed (the last as a prefix), by title."""

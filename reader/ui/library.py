@@ -53,7 +53,7 @@ from reader.core.store import STATUSES, DocumentRow, Store
 from reader.core.text import one_line
 
 CACHED_PAGES = 32
-LONG_DOCUMENT = 100_000  # characters; the snippets of longer ones are read one at a time
+LONG_DOCUMENT = 100_000  # characters; longer ones' snippets are found in Python
 DRAWN_LINES = 512  # rows' lines kept drawn
 SEARCH_DELAY = 0.2  # seconds of quiet typing before the search runs
 
@@ -318,15 +318,12 @@ class DocumentList(ScrollView, can_focus=True):
             post_unless_cancelled(self, self._Read(epoch, page=(number, read(query))))
 
     def _read_snippets(self, epoch: int, text: str, number: int, rows: list[DocumentRow]) -> None:
-        """The snippets of a page's rows; those of long documents last, one at a time (FTS5
-        may take seconds over a megabyte of matches)."""
-        short = [r.id for r in rows if r.chars < LONG_DOCUMENT]
-        batches = ([short] if short else []) + [[r.id] for r in rows if r.chars >= LONG_DOCUMENT]
+        """The snippets of a page's rows: FTS5's, but for long documents the first passage
+        that matches (FTS5 may take seconds over a megabyte of matches)."""
         with worker_query(self.connections.snippets) as query:
-            for ids in batches:
-                found = query.snippets(text, ids)
-                if not post_unless_cancelled(self, self._Read(epoch, snippets=(number, found))):
-                    return
+            found = query.snippets(text, [r.id for r in rows if r.chars < LONG_DOCUMENT])
+            found |= query.passages(text, [r.id for r in rows if r.chars >= LONG_DOCUMENT])
+            post_unless_cancelled(self, self._Read(epoch, snippets=(number, found)))
 
     def _snippets_later(self, number: int, rows: list[DocumentRow]) -> None:
         if self.shown.query.strip():
@@ -355,7 +352,7 @@ class DocumentList(ScrollView, can_focus=True):
         elif message.snippets is not None:
             number, found = message.snippets
             if (page := self._pages.get(number)) is not None:
-                self._pages[number] = [replace(r, snippet=found.get(r.id, r.snippet)) for r in page]
+                self._pages[number] = [replace(r, snippet=found.get(r.id)) for r in page]
                 self._forget_drawing()
                 self.refresh()
 

@@ -16,11 +16,13 @@ from reader.core.library_query import (
     MATCH_END,
     MATCH_START,
     SMALL_RESULT,
+    SNIPPET_TOKENS,
     SORTS,
     LibraryQuery,
     SharedQuery,
     View,
     fts_query,
+    passage,
     row_key,
     snippet_parts,
 )
@@ -398,3 +400,63 @@ def test_closing_a_shared_query_in_use_does_not_wait_for_its_thread(tmp_path: Pa
     thread.join(10)
     with pytest.raises(sqlite3.ProgrammingError):  # closed by the thread on leaving
         used[0].conn.execute("SELECT 1")
+
+
+LONG_TEXT = (
+    "Intro line. The ministry DENIED the report, and then it denied it again; "
+    "officials said the U.S. report was baseless. " * 3
+)
+
+
+def marked(word: str) -> str:
+    return MATCH_START + word + MATCH_END
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (
+            "denied",
+            f"…The ministry {marked('DENIED')} the report, and then it {marked('denied')} it"
+            " again; officials…",
+        ),
+        (
+            "the rep",
+            f"Intro line. {marked('The')} ministry DENIED {marked('the')} {marked('report')},"
+            " and then it denied it…",
+        ),
+        (  # the first of any phrase
+            "u.s. report ",
+            f"…DENIED the {marked('report')}, and then it denied it again; officials said the…",
+        ),
+        (
+            "u.s.",
+            f"…said the {marked('U.S')}. report was baseless. Intro line. The ministry DENIED…",
+        ),
+        ("de", None),  # two letters: a whole word only, as in the search
+        ("zebra", None),
+        ("", None),
+    ],
+)
+def test_passage_is_the_first_match_marked_like_a_snippet(typed: str, expected: str | None) -> None:
+    assert passage(LONG_TEXT, typed) == expected
+
+
+@given(st.lists(st.sampled_from([*WORDS, "Drones", "DENIED"]), min_size=1, max_size=60), st.data())
+def test_passage_is_a_marked_piece_of_the_text(words: list[str], data: st.DataObject) -> None:
+    text = " ".join(words) + "."
+    word = data.draw(st.sampled_from(words))
+    found = passage(text, word + " ")
+    assert found is not None
+    plain = found.replace(MATCH_START, "").replace(MATCH_END, "").strip("…")
+    assert plain in text and len(plain.split()) <= SNIPPET_TOKENS
+    marked = [p for p, is_match in snippet_parts(found) if is_match]
+    assert marked and all(m.lower() == word.lower() for m in marked)
+    assert found.startswith("…") == (not text.startswith(plain))
+
+
+def test_passages_read_the_texts(store: Store, lq: LibraryQuery) -> None:
+    drones = [i for i in store.document_ids() if "drones" in store.document(i).text][:3]
+    found = lq.passages("drones", [*drones, 10_000])
+    assert sorted(found) == sorted(drones)
+    assert all(f"{MATCH_START}drones{MATCH_END}" in found[i] for i in drones)

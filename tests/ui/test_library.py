@@ -405,29 +405,32 @@ async def test_enter_while_searching_opens_the_first_result(
         assert reading.doc_id == target
 
 
-async def test_snippets_of_long_documents_follow_one_at_a_time(
+async def test_long_documents_get_the_first_matching_passage_as_snippet(
     make_app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("reader.ui.library.LONG_DOCUMENT", 2000)  # two of the three "said"
-    asked: list[list[int]] = []
-    snippets = LibraryQuery.snippets
+    asked: dict[str, list[int]] = {"snippets": [], "passages": []}
+    for name in asked:
+        method = getattr(LibraryQuery, name)
 
-    def recorded(self: LibraryQuery, text: str, ids: list[int]) -> dict[int, str]:
-        asked.append(list(ids))
-        return snippets(self, text, ids)
+        def recorded(
+            self: LibraryQuery, text: str, ids: list[int], method: Any = method, name: str = name
+        ) -> dict[int, str]:
+            asked[name] += ids
+            return method(self, text, ids)
 
-    monkeypatch.setattr(LibraryQuery, "snippets", recorded)
+        monkeypatch.setattr(LibraryQuery, name, recorded)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await type_search(pilot, "said")
         documents = app.library.documents
         rows = [documents.row(i) for i in range(documents.row_count)]
-        assert len(rows) == 3 and all(r is not None and "said" in r.snippet for r in rows)  # type: ignore[operator]
+        assert len(rows) == 3 and all(r is not None and r.snippet for r in rows)
         long = [r.id for r in rows if r is not None and r.chars >= 2000]
-        assert len(long) == 2
-        assert asked == [[r.id for r in rows if r is not None and r.id not in long]] + [
-            [i] for i in long
-        ]
+        assert sorted(asked["passages"]) == sorted(long) and len(long) == 2
+        assert asked["snippets"] == [r.id for r in rows if r is not None and r.id not in long]
+        for row in rows:
+            assert "\ue000said\ue001" in row.snippet.lower()  # type: ignore[union-attr]
 
 
 async def test_search_with_fts_syntax_characters_does_not_fail(make_app) -> None:
