@@ -14,7 +14,7 @@ import re
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,6 +50,7 @@ MIN_PREFIX = 3
 SMALL_RESULT = 2000
 
 PAGE_SIZE = 100  # rows read at once by a list
+PROGRESS_STEPS = 10_000  # SQLite steps between two asks whether a shared query must stop
 
 _WORD = re.compile(r"\w+")
 _COLUMNS = "id, external_id, title, length(text), status, annotation_count, updated_at"
@@ -491,9 +492,9 @@ class SharedQuery:
     """A :class:`LibraryQuery` on a read-only connection of its own, for worker threads.
 
     The connection is opened on first use and kept, so a search's remembered matches serve
-    the pages read after it. One thread at a time uses it (:meth:`use` holds a lock), any
-    thread may :meth:`interrupt` the statement running on it so that a newer request need not
-    wait for a stale one (the interrupted statement raises ``sqlite3.OperationalError``).
+    the pages read after it. One thread at a time uses it (:meth:`use` holds a lock); a
+    statement stops (raising ``sqlite3.OperationalError``) when its user's ``stop()`` holds,
+    which SQLite asks as the statement runs, or when the connection is closed.
     """
 
     def __init__(self, path: Path, *, immutable: bool = False) -> None:
@@ -504,7 +505,9 @@ class SharedQuery:
         self._closed = False
 
     @contextmanager
-    def use(self) -> Iterator[LibraryQuery]:
+    def use(self, stop: Callable[[], bool] = lambda: False) -> Iterator[LibraryQuery]:
+        """The query, to this thread alone until the block ends; its statements stop once
+        ``stop()`` holds."""
         with self._lock:
             if self._closed:
                 raise sqlite3.ProgrammingError("the query connection is closed")
@@ -513,11 +516,15 @@ class SharedQuery:
                     self._uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False
                 )
                 self._query = LibraryQuery(conn)
+            conn = self._query.conn
+            conn.set_progress_handler(lambda: self._closed or stop(), PROGRESS_STEPS)
             try:
                 yield self._query
             finally:
                 if self._closed:  # closed meanwhile: the last user closes the connection
                     self._disconnect()
+                else:
+                    conn.set_progress_handler(None, 0)
 
     @property
     def closed(self) -> bool:

@@ -37,7 +37,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
-from textual.worker import get_current_worker
 
 from reader.config import Config
 from reader.core.library_query import (
@@ -88,21 +87,23 @@ def reading_screen(store: Store, doc_id: int, config: Config, neighbour: Neighbo
 
 
 @contextmanager
-def worker_query(shared: SharedQuery) -> Iterator[LibraryQuery]:
-    """The shared query, for the current thread worker; a statement that fails because the
-    worker was cancelled (and the statement interrupted) or the screen closed ends it quietly."""
-    worker = get_current_worker()
+def worker_query(shared: SharedQuery, stale: Callable[[], bool]) -> Iterator[LibraryQuery]:
+    """The shared query for a thread worker, its statements stopped once ``stale()`` (a newer
+    request came); stopped so, or by the screen closing, the worker ends quietly.
+
+    Stale work is stopped inside SQLite rather than by cancelling the worker: a cancelled
+    thread worker runs on all the same, and waiting for it raises ``WorkerCancelled``."""
     try:
-        with shared.use() as query:
+        with shared.use(stop=stale) as query:
             yield query
     except sqlite3.Error:
-        if not (worker.is_cancelled or shared.closed):
+        if not (stale() or shared.closed):
             raise
 
 
-def post_unless_cancelled(target: MessagePump, message: Message) -> bool:
-    """Post from a thread worker, unless the worker was cancelled (its result is stale)."""
-    return not get_current_worker().is_cancelled and target.post_message(message)
+def post_unless_stale(target: MessagePump, message: Message, stale: Callable[[], bool]) -> None:
+    if not stale():
+        target.post_message(message)
 
 
 def read_in_worker(view: View) -> bool:
@@ -119,11 +120,6 @@ class WorkerConnections:
         self.search, self.snippets, self.counts = (
             SharedQuery(store.path, immutable=store.read_only) for _ in range(3)
         )
-
-    def interrupt(self) -> None:
-        """Stop the statements of searches and snippets (their workers were cancelled)."""
-        self.search.interrupt()
-        self.snippets.interrupt()
 
     def close(self) -> None:
         for shared in (self.search, self.snippets, self.counts):
@@ -225,10 +221,8 @@ class DocumentList(ScrollView, can_focus=True):
     def reload(self, keep: int | None = None, *, top: bool = False, changed: bool = False) -> None:
         """Read the view again, with the cursor on ``keep`` if it is in it; ``changed``:
         documents were added or replaced, so a search must match again."""
-        self._epoch += 1
+        self._epoch += 1  # the workers of earlier reloads stop
         self._after_read.clear()
-        self.workers.cancel_group(self, "search")  # before interrupting: they end quietly
-        self.connections.interrupt()
         cursor = 0 if top else self.cursor
         if not read_in_worker(self.view):
             self.searching = False
@@ -236,7 +230,7 @@ class DocumentList(ScrollView, can_focus=True):
             return
         self.searching = True
         work = partial(self._open_search, self._epoch, self.view, keep, cursor, changed)
-        self.run_worker(work, thread=True, exclusive=True, group="search")
+        self.run_worker(work, thread=True, group="search")
         self.post_message(self.Changed())
 
     def show(self, doc_id: int) -> None:
@@ -303,27 +297,35 @@ class DocumentList(ScrollView, can_focus=True):
 
     # -- search workers (threads) ----------------------------------------------------
 
+    def _stale(self, epoch: int) -> Callable[[], bool]:
+        """Whether the list was reloaded since ``epoch`` (asked from worker threads)."""
+        return lambda: epoch != self._epoch
+
     def _open_search(
         self, epoch: int, view: View, keep: int | None, cursor: int, changed: bool
     ) -> None:
-        with worker_query(self.connections.search) as query:
+        stale = self._stale(epoch)
+        with worker_query(self.connections.search, stale) as query:
             if changed:
                 query.forget_search()
-            post_unless_cancelled(self, self._Read(epoch, opened=query.open(view, keep, cursor)))
+            opened = query.open(view, keep, cursor)
+            post_unless_stale(self, self._Read(epoch, opened=opened), stale)
 
     def _read_search_page(
         self, epoch: int, number: int, read: Callable[[LibraryQuery], list[DocumentRow]]
     ) -> None:
-        with worker_query(self.connections.search) as query:
-            post_unless_cancelled(self, self._Read(epoch, page=(number, read(query))))
+        stale = self._stale(epoch)
+        with worker_query(self.connections.search, stale) as query:
+            post_unless_stale(self, self._Read(epoch, page=(number, read(query))), stale)
 
     def _read_snippets(self, epoch: int, text: str, number: int, rows: list[DocumentRow]) -> None:
         """The snippets of a page's rows: FTS5's, but for long documents the first passage
         that matches (FTS5 may take seconds over a megabyte of matches)."""
-        with worker_query(self.connections.snippets) as query:
+        stale = self._stale(epoch)
+        with worker_query(self.connections.snippets, stale) as query:
             found = query.snippets(text, [r.id for r in rows if r.chars < LONG_DOCUMENT])
             found |= query.passages(text, [r.id for r in rows if r.chars >= LONG_DOCUMENT])
-            post_unless_cancelled(self, self._Read(epoch, snippets=(number, found)))
+            post_unless_stale(self, self._Read(epoch, snippets=(number, found)), stale)
 
     def _snippets_later(self, number: int, rows: list[DocumentRow]) -> None:
         if self.shown.query.strip():
@@ -578,6 +580,7 @@ class LibraryScreen(Screen[None]):
         self._opened: int | None = None
         self._by_status = dict.fromkeys(STATUSES, 0)
         self._by_label: dict[str, int] | None = None  # None until first counted
+        self._countings = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary", markup=False)
@@ -624,13 +627,14 @@ class LibraryScreen(Screen[None]):
         self.call_after_refresh(self._start_counting_labels)
 
     def _start_counting_labels(self) -> None:
-        self.workers.cancel_group(self, "summary")  # before interrupting: it ends quietly
-        self.connections.counts.interrupt()
-        self.run_worker(self._count_labels, thread=True, exclusive=True, group="summary")
+        self._countings += 1  # a count still running for an earlier call stops
+        counting = self._countings
+        stale = lambda: counting != self._countings  # noqa: E731
+        self.run_worker(partial(self._count_labels, stale), thread=True, group="summary")
 
-    def _count_labels(self) -> None:
-        with worker_query(self.connections.counts) as query:
-            post_unless_cancelled(self, self.LabelsCounted(query.label_counts()))
+    def _count_labels(self, stale: Callable[[], bool]) -> None:
+        with worker_query(self.connections.counts, stale) as query:
+            post_unless_stale(self, self.LabelsCounted(query.label_counts()), stale)
 
     @on(LabelsCounted)
     def _labels_counted(self, message: LabelsCounted) -> None:

@@ -378,6 +378,32 @@ def test_shared_query_interrupt_stops_a_running_statement(tmp_path: Path) -> Non
     shared.close()
 
 
+def test_a_shared_querys_statement_stops_when_its_user_says_so(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "r.db", n=1)
+    shared = SharedQuery(store.path)
+    stop = threading.Event()
+    errors: list[str] = []
+    endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c"
+
+    def run() -> None:
+        with shared.use(stop=stop.is_set) as query:
+            try:
+                query.conn.execute(endless).fetchone()
+            except sqlite3.OperationalError as exc:
+                errors.append(str(exc))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(0.2)
+    assert thread.is_alive()  # running until told
+    stop.set()
+    thread.join(10)
+    assert errors == ["interrupted"]
+    with shared.use() as query:  # the next user is not stopped
+        assert query.count(View()) == 1
+    shared.close()
+
+
 def test_closing_a_shared_query_in_use_does_not_wait_for_its_thread(tmp_path: Path) -> None:
     store = make_store(tmp_path / "r.db", n=1)
     shared = SharedQuery(store.path)
