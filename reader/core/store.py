@@ -203,6 +203,12 @@ def _action(row: Sequence[Any]) -> Action:
     )
 
 
+def _stored_fields(doc: NewDocument) -> tuple[str | None, ...]:
+    """A new document's columns title, source_path, sha256, format, text and meta, in order."""
+    meta = orjson.dumps(doc.meta).decode()
+    return (doc.title, doc.source_path, doc.sha256, doc.format, doc.text, meta)
+
+
 def _document(row: Sequence[Any]) -> Document:
     values = dict(zip(_DOCUMENT_COLUMNS, row, strict=True))
     values["meta"] = orjson.loads(values["meta"])
@@ -488,20 +494,7 @@ class Store:
         self.conn.executemany(
             "INSERT INTO documents (external_id, title, source_path, sha256, format, text, meta,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    doc.external_id,
-                    doc.title,
-                    doc.source_path,
-                    doc.sha256,
-                    doc.format,
-                    doc.text,
-                    orjson.dumps(doc.meta).decode(),
-                    stamp,
-                    stamp,
-                )
-                for doc in docs
-            ],
+            [(doc.external_id, *_stored_fields(doc), stamp, stamp) for doc in docs],
         )
         self._index_documents_from(first_id)
 
@@ -514,16 +507,7 @@ class Store:
         self.conn.execute(
             "UPDATE documents SET title = ?, source_path = ?, sha256 = ?, format = ?, text = ?,"
             " meta = ?, cursor = 0, scroll = 0, updated_at = ? WHERE id = ?",
-            (
-                doc.title,
-                doc.source_path,
-                doc.sha256,
-                doc.format,
-                doc.text,
-                orjson.dumps(doc.meta).decode(),
-                stamp,
-                doc_id,
-            ),
+            (*_stored_fields(doc), stamp, doc_id),
         )
         self.conn.execute(
             "INSERT INTO documents_fts (rowid, title, text)"
