@@ -28,9 +28,12 @@ _CJK = (
 # Characters that extend the one before them: combining marks, variation selectors,
 # emoji modifiers and tags, and the vowel signs and viramas of the Indic scripts (the
 # Indic blocks minus their dandas, which are punctuation).
-_EXTEND = (
+_EXTEND_BELOW_CJK = (
     "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-    "\u0900-\u0963\u0966-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+    "\u0900-\u0963\u0966-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+)
+_EXTEND = (
+    f"{_EXTEND_BELOW_CJK}\ufe00-\ufe0f\ufe20-\ufe2f"
     "\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\U000e0100-\U000e01ef"
 )
 # Words first, being the commonest: no word starts where a flag or an ideograph does.
@@ -40,9 +43,14 @@ _TOKEN = (
     rf"|[{_CJK}][{_EXTEND}]*"  # one ideograph
     rf"|\S(?:[{_EXTEND}]|\u200d\S)*"  # any other character with its modifiers
 )
+# The same for a text with no character from the first ideograph up (the usual case): no
+# flag or ideograph, and character classes that the regex engine checks a third faster.
+_TOKEN_BELOW_CJK = rf"(?:\w+|[{_EXTEND_BELOW_CJK}]+)++|\S(?:[{_EXTEND_BELOW_CJK}]|\u200d\S)*"
+_FROM_CJK = re.compile("[\u3400-\U0010ffff]")
 # Splitting on a token and the one space it may take keeps both, and the whitespace left
 # between: [gap, token, space, gap, token, space, ..., gap].
 _PIECES = re.compile(f"({_TOKEN})( ?)")
+_PIECES_BELOW_CJK = re.compile(f"({_TOKEN_BELOW_CJK})( ?)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,35 +90,26 @@ def lay_out(text: str) -> Layout:
     """The words of ``text`` and its tokens with whitespace (see ``Layout``)."""
     pieces, offsets = _split(text)
     words = _words(pieces, offsets)
-    gaps: tuple[list[Any], ...] = (
-        pieces[0::3],
-        offsets[0::3],
-        offsets[1::3],
-        [False] * (len(words) + 1),
-    )
-    columns = [_interleave(gap, word) for gap, word in zip(gaps, words.columns(), strict=True)]
-    kept = list(map(bool, columns[0]))  # empty gaps go
-    tokens = Tokens(*(list(compress(column, kept)) for column in columns))
-    positions = list(accumulate(kept, initial=-1))[2::2]  # kept tokens up to each word, less 1
+    tokens = Tokens(*(column.copy() for column in words.columns()))
+    positions = list(range(len(words)))
+    gaps = pieces[0::3]  # the whitespace left before each word, and after the last
+    for shift, k in enumerate(compress(range(len(gaps)), gaps)):  # the few gaps not empty
+        at = k + shift
+        gap = (gaps[k], offsets[3 * k], offsets[3 * k + 1], False)
+        for column, value in zip(tokens.columns(), gap, strict=True):
+            column.insert(at, value)
+        positions[k:] = range(at + 1, len(words) + shift + 1)
     return Layout(words, tokens, positions)
 
 
 def _split(text: str) -> tuple[list[str], list[int]]:
     """The pieces of ``text`` (see ``_PIECES``) and where each starts."""
-    pieces = _PIECES.split(text)
+    pieces = (_PIECES if _FROM_CJK.search(text) else _PIECES_BELOW_CJK).split(text)
     return pieces, list(accumulate(map(len, pieces), initial=0))
 
 
 def _words(pieces: list[str], offsets: list[int]) -> Tokens:
     return Tokens(pieces[1::3], offsets[1:-1:3], offsets[2::3], list(map(bool, pieces[2::3])))
-
-
-def _interleave(gaps: list[Any], words: list[Any]) -> list[Any]:
-    """``gaps[0], words[0], gaps[1], ..., words[-1], gaps[-1]``."""
-    both = gaps + words
-    both[0::2] = gaps
-    both[1::2] = words
-    return both
 
 
 class Alignment:
