@@ -78,7 +78,11 @@ class Layout(NamedTuple):
 
     words: Tokens
     tokens: Tokens
-    positions: list[int]  # the index of each word among ``tokens``
+    gaps: list[int]  # the words that a whitespace token comes before (or len(words): the end)
+
+    def position(self, word: int) -> int:
+        """The index of ``words[word]`` among ``tokens``."""
+        return word + bisect_right(self.gaps, word)
 
 
 def tokenize(text: str) -> Tokens:
@@ -91,15 +95,13 @@ def lay_out(text: str) -> Layout:
     pieces, offsets = _split(text)
     words = _words(pieces, offsets)
     tokens = Tokens(*(column.copy() for column in words.columns()))
-    positions = list(range(len(words)))
     gaps = pieces[0::3]  # the whitespace left before each word, and after the last
-    for shift, k in enumerate(compress(range(len(gaps)), gaps)):  # the few gaps not empty
-        at = k + shift
+    before = list(compress(range(len(gaps)), gaps))  # the few gaps not empty
+    for shift, k in enumerate(before):
         gap = (gaps[k], offsets[3 * k], offsets[3 * k + 1], False)
         for column, value in zip(tokens.columns(), gap, strict=True):
-            column.insert(at, value)
-        positions[k:] = range(at + 1, len(words) + shift + 1)
-    return Layout(words, tokens, positions)
+            column.insert(k + shift, value)
+    return Layout(words, tokens, before)
 
 
 def _split(text: str) -> tuple[list[str], list[int]]:

@@ -82,8 +82,9 @@ def test_offsets_and_trailing_space() -> None:
 
 def test_whitespace_layout_is_spacy_s() -> None:
     text = "  a  b\n\nc "
-    words, laid, positions = lay_out(text)
+    words, laid, gaps = lay_out(text)
     assert words == tokenize(text)
+    assert gaps == [0, 1, 2]
     assert listed(laid) == [
         ("  ", 0, 2, False),
         ("a", 2, 3, True),
@@ -92,14 +93,15 @@ def test_whitespace_layout_is_spacy_s() -> None:
         ("\n\n", 6, 8, False),
         ("c", 8, 9, True),
     ]
-    assert positions == [1, 3, 5]
+    assert [lay_out(text).position(i) for i in range(3)] == [1, 3, 5]
 
 
 def test_layout_of_a_text_without_words_or_gaps() -> None:
     assert lay_out("") == (Tokens([], [], [], []), Tokens([], [], [], []), [])
     assert listed(lay_out(" \n").tokens) == [(" \n", 0, 2, False)]
-    _, laid, positions = lay_out("a b")
-    assert (listed(laid), positions) == ([("a", 0, 1, True), ("b", 2, 3, False)], [0, 1])
+    layout = lay_out("a b")
+    assert listed(layout.tokens) == [("a", 0, 1, True), ("b", 2, 3, False)]
+    assert (layout.gaps, layout.position(0), layout.position(1)) == ([], 0, 1)
 
 
 def test_snap_widens_to_whole_tokens_and_refuses_whitespace() -> None:
@@ -120,7 +122,9 @@ def test_tokens_cover_every_non_space_character_and_layout_rebuilds_the_text(tex
         assert not any(c.isspace() for c in token)
         assert ws == (text[end : end + 1] == " ")
     assert all(a[2] <= b[1] for a, b in pairwise(tokens))
-    _, laid, positions = lay_out(text)
+    layout = lay_out(text)
+    laid = layout.tokens
+    positions = [layout.position(i) for i in range(len(tokens))]
     assert "".join(t + " " * ws for t, _, _, ws in listed(laid)) == text
     assert [listed(laid)[i] for i in positions] == tokens
     assert all(t.isspace() for i, t in enumerate(laid.texts) if i not in positions)

@@ -33,17 +33,18 @@ def hash32(data: bytes) -> int:
 
 
 def task(doc: ExportDoc, run: Run) -> dict[str, Any]:
-    words, tokens, position = lay_out(doc.text)
+    layout = lay_out(doc.text)
+    tokens = layout.tokens
     spans = []
-    for item in aligned_spans(doc, words, run):
+    for item in aligned_spans(doc, layout.words, run):
         written(doc, item, run)
         spans.append(
             {
                 "start": item.start,
                 "end": item.end,
                 "label": item.span["label"],
-                "token_start": position[item.first],
-                "token_end": position[item.last],
+                "token_start": layout.position(item.first),
+                "token_end": layout.position(item.last),
             }
         )
     input_hash = hash32(doc.text.encode())

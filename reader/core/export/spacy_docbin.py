@@ -29,12 +29,13 @@ def write(docs: Iterator[ExportDoc], out: BinaryIO, run: Run) -> None:
     vocab = Vocab()
     doc_bin = DocBin(attrs=["ORTH"], store_user_data=True)
     for doc in docs:
-        words, tokens, position = lay_out(doc.text)
+        layout = lay_out(doc.text)
+        tokens = layout.tokens
         spacy_doc = Doc(vocab, words=tokens.texts, spaces=tokens.ws)
         spans = []
-        for item in aligned_spans(doc, words, run):
+        for item in aligned_spans(doc, layout.words, run):
             written(doc, item, run)
-            start, end = position[item.first], position[item.last] + 1
+            start, end = layout.position(item.first), layout.position(item.last) + 1
             spans.append(
                 Span(spacy_doc, start, end, label=item.span["label"], span_id=item.span["id"])
             )
