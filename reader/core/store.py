@@ -841,13 +841,36 @@ class Store:
         """Re-apply the latest undone action; returns it, or None when there is nothing."""
         return self._step(doc_id, backwards=False)
 
+    def _top(self, doc_id: int, *, backwards: bool) -> int | None:
+        """The top of the undo (``backwards``) or redo stack that :meth:`_stacks` would build,
+        found by reading the log from its end and stopping as soon as it is known.
+
+        Both stacks keep their actions in log order, so the undo stack's top is the newest
+        action whose latest undo or redo is not an undo, and the redo stack holds the actions
+        undone since the newest action (its top is the oldest of them).
+        """
+        latest: dict[int, str] = {}  # action seq -> its newest "undo"/"redo"
+        rows = self.conn.execute(
+            "SELECT seq, kind, target FROM actions WHERE doc_id = ? ORDER BY seq DESC", (doc_id,)
+        )
+        for seq, kind, target in rows:
+            if kind in ("undo", "redo"):
+                latest.setdefault(target, kind)
+            elif kind == "reimport" or not backwards:
+                break
+            elif latest.get(seq) != "undo":
+                return int(seq)
+        if backwards:
+            return None
+        undone = [seq for seq, kind in latest.items() if kind == "undo"]
+        return min(undone, default=None)
+
     def _step(self, doc_id: int, *, backwards: bool) -> Action | None:
         with self.write():
-            done, undone = self._stacks(doc_id)
-            stack = done if backwards else undone
-            if not stack:
+            top = self._top(doc_id, backwards=backwards)
+            if top is None:
                 return None
-            action = self.action(stack[-1])
+            action = self.action(top)
             states, previous = (
                 (action.before, action.after) if backwards else (action.after, action.before)
             )
