@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -57,7 +58,8 @@ def run(
     start = time.perf_counter()
     data = dataset(scale, root, log)
     outcome.seconds["data"] = time.perf_counter() - start
-    work = root / f"work-{scale.name}"
+    # Scratch space of this run alone: runs started side by side must not empty each other's.
+    work = Path(tempfile.mkdtemp(prefix=f"work-{scale.name}-", dir=root))
     for name in names or list(BENCHMARKS):
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
