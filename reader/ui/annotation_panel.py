@@ -15,6 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -57,6 +58,14 @@ def _order(entry: Entry) -> Order:
     return entry.order
 
 
+class _Look(NamedTuple):
+    """The panel's styles as the CSS gives them: plain rows, the cursor's, a disabled row's."""
+
+    plain: Style
+    cursor: Style
+    disabled: Style
+
+
 class AnnotationPanel(ScrollView, can_focus=True):
     """Two lines per annotation: its label (with a note marker), then an excerpt of its passage.
 
@@ -90,6 +99,10 @@ class AnnotationPanel(ScrollView, can_focus=True):
         self._entries: list[Entry] = []  # sorted by Entry.order
         self._by_id: dict[str, Entry] = {}
         self.cursor = 0
+        self._look_cache: _Look | None = None  # computed on first use after each style change
+        # Painted lines by (entry, line of the entry, style, width): rows that only moved are
+        # not painted again.
+        self._lines: LRUCache[tuple[Entry, int, Style, int], Strip] = LRUCache(512)
 
     # -- content ----------------------------------------------------------------------
 
@@ -198,12 +211,6 @@ class AnnotationPanel(ScrollView, can_focus=True):
             self._move(index)
             self.action_pick()
 
-    def on_focus(self) -> None:
-        self.refresh_lines(self.cursor * ROW_HEIGHT, ROW_HEIGHT)
-
-    def on_blur(self) -> None:
-        self.refresh_lines(self.cursor * ROW_HEIGHT, ROW_HEIGHT)
-
     # -- drawing ----------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
@@ -230,19 +237,39 @@ class AnnotationPanel(ScrollView, can_focus=True):
         if first < top + height:
             self.refresh_lines(first, top + height - first)
 
+    def notify_style_update(self) -> None:
+        """New CSS (a theme, focus gained or lost): every line is painted again."""
+        super().notify_style_update()
+        self._look_cache = None
+        self._lines.clear()
+
+    def _look(self) -> _Look:
+        if self._look_cache is None:
+            plain = self.rich_style
+            self._look_cache = _Look(
+                plain=plain,
+                cursor=plain + self.get_component_rich_style("annotation-panel--cursor"),
+                disabled=plain + self.get_component_rich_style("annotation-panel--disabled"),
+            )
+        return self._look_cache
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index, part = divmod(int(self.scroll_y) + y, ROW_HEIGHT)
-        base = self.rich_style
+        look = self._look()
         if index >= len(self._entries):
-            return Strip.blank(width, base)
+            return Strip.blank(width, look.plain)
         entry = self._entries[index]
+        base = look.disabled if entry.disabled else look.plain
         if index == self.cursor:
-            base += self.get_component_rich_style("annotation-panel--cursor")
-        elif entry.disabled:
-            base += self.get_component_rich_style("annotation-panel--disabled")
-        segments = self._label_line(entry) if part == 0 else self._quote_line(entry)
-        return Strip(Segment.apply_style(segments, base)).crop_extend(0, width, base)
+            base = look.cursor
+        key = (entry, part, base, width)
+        strip = self._lines.get(key)
+        if strip is None:
+            segments = self._label_line(entry) if part == 0 else self._quote_line(entry)
+            strip = Strip(Segment.apply_style(segments, base)).crop_extend(0, width, base)
+            self._lines[key] = strip
+        return strip
 
     def _label_line(self, entry: Entry) -> list[Segment]:
         annotation = entry.annotation

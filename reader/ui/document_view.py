@@ -246,31 +246,38 @@ def _cue(style: Style) -> Style:
     )
 
 
+class _Look(NamedTuple):
+    """The styles rows are painted with, as the CSS gives them (computed once per change)."""
+
+    base: Style
+    kinds: dict[str, Style]  # per text kind
+    hints: dict[str, Style]  # per label; ``""`` for labels not configured
+    selection: Style
+    cursor: Style
+    labels: dict[str, Style]
+
+
 class _Paint(NamedTuple):
     """Everything that styles one row, and the style of any offset in it."""
 
-    base: Style
+    look: _Look
     styles: list[_Styled]
-    kind_styles: dict[str, Style]
     hints: list[Hint]
-    hint_styles: dict[str, Style]
     highlights: list[Highlight]
     selection: tuple[int, int]
-    selection_style: Style
     cursor: tuple[int, int]
-    cursor_style: Style
-    label_styles: dict[str, Style]
 
     def style_at(self, offset: int) -> Style:
-        style = self.base
+        look = self.look
+        style = look.base
         for span in self.styles:
             if span.start <= offset < span.end:
-                style += self.kind_styles.get(span.kind, _PLAIN)
+                style += look.kinds.get(span.kind, _PLAIN)
         hinted = [h for h in self.hints if h.start <= offset < h.end]
         if hinted:
             # Under an annotation its colours win; the suggestion's cue stays visible.
             hint = min(hinted, key=lambda h: h.end - h.start)
-            style += self.hint_styles.get(hint.label, self.hint_styles[""])
+            style += look.hints.get(hint.label, look.hints[""])
         covering = [h for h in self.highlights if h.start <= offset < h.end]
         if covering:
             # The innermost highlight's colour, with every covering label's text cue on top.
@@ -278,13 +285,13 @@ class _Paint(NamedTuple):
             style += self._label(innermost.label)
             style = sum((_cue(self._label(h.label)) for h in covering), style)
         if self.selection[0] <= offset < self.selection[1]:
-            style += self.selection_style
+            style += look.selection
         if self.cursor[0] <= offset < max(self.cursor[1], self.cursor[0] + 1):
-            style += self.cursor_style
+            style += look.cursor
         return style
 
     def _label(self, name: str) -> Style:
-        return self.label_styles.get(name, _UNKNOWN_LABEL)
+        return self.look.labels.get(name, _UNKNOWN_LABEL)
 
 
 # Cursor movements: binding name, key, other keys, unit, step, description. Each also has a
@@ -377,8 +384,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._drag_from: int | None = None
         self._snap: tuple[str, int, int] | None = None  # last snap, so a repeat extends it
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
-        self._text_styles: dict[str, Style] = {}
-        self._hint_styles: dict[str, Style] = {}
+        self._look_cache: _Look | None = None  # computed on first use after each style change
 
     # -- content ----------------------------------------------------------------------
 
@@ -669,9 +675,9 @@ class DocumentView(ScrollView, can_focus=True):
         self._rewrap()
 
     def notify_style_update(self) -> None:
+        """New CSS (a theme, focus gained or lost): every row is painted again."""
         super().notify_style_update()
-        self._text_styles = {}
-        self._hint_styles = {}
+        self._look_cache = None
         self._cache.clear()
 
     def _rewrap(self) -> None:
@@ -701,32 +707,34 @@ class DocumentView(ScrollView, can_focus=True):
                 self._cache.discard(row)
         self.refresh_lines(first, last - first + 1)
 
-    def _kind_styles(self) -> dict[str, Style]:
-        if not self._text_styles:
-            self._text_styles = {
-                kind: self.get_component_rich_style(f"document-view--{kind}", partial=True)
-                for kind in TEXT_KINDS
-            }
-        return self._text_styles
-
-    def _suggestion_styles(self) -> dict[str, Style]:
-        """Per label, how its suggestions look; ``""`` for labels not configured."""
-        if not self._hint_styles:
-            cue = self.get_component_rich_style("document-view--suggestion", partial=True)
+    def _look(self) -> _Look:
+        """The styles of the text, the cursor, the selection, suggestions and labels."""
+        if self._look_cache is None:
             base = self.rich_style
-            self._hint_styles = {"": cue} | {
-                label.name: suggestion_style(label, base) + cue for label in self._labels
-            }
-        return self._hint_styles
+
+            def part(name: str) -> Style:
+                return self.get_component_rich_style(f"document-view--{name}", partial=True)
+
+            cue = part("suggestion")
+            self._look_cache = _Look(
+                base=base,
+                kinds={kind: part(kind) for kind in TEXT_KINDS},
+                hints={"": cue}
+                | {label.name: suggestion_style(label, base) + cue for label in self._labels},
+                selection=part("selection"),
+                cursor=part("cursor"),
+                labels=self._label_styles,
+            )
+        return self._look_cache
 
     def render_line(self, y: int) -> Strip:
         row = y + int(self.scroll_y)
-        width = self.scrollable_content_region.width
-        if self._wrap is None or row >= len(self._wrap):
-            return Strip.blank(width, self.rich_style)
+        wrap = self._wrap
+        if wrap is None or row >= len(wrap):
+            return Strip.blank(self.scrollable_content_region.width, self._look().base)
         strip = self._cache.get(row)
         if strip is None:
-            strip = self._render_row(row).extend_cell_length(width, self.rich_style)
+            strip = self._render_row(row).extend_cell_length(wrap.width, self._look().base)
             self._cache[row] = strip
         return strip
 
@@ -734,17 +742,12 @@ class DocumentView(ScrollView, can_focus=True):
         assert self._wrap is not None
         start, end = self._wrap.starts[row], self._wrap.ends[row]
         paint = _Paint(
-            base=self.rich_style,
+            look=self._look(),
             styles=self._styles.overlapping(start, end),
-            kind_styles=self._kind_styles(),
             hints=self._hints.overlapping(start, end),
-            hint_styles=self._suggestion_styles(),
             highlights=self._highlights.overlapping(start, end),
             selection=self.selection or (0, 0),
-            selection_style=self.get_component_rich_style("document-view--selection", partial=True),
             cursor=(self.cursor, self._step_char(self.cursor, 1)),
-            cursor_style=self.get_component_rich_style("document-view--cursor", partial=True),
-            label_styles=self._label_styles,
         )
         cuts = {start, end}
         spans = [(s.start, s.end) for s in paint.styles]

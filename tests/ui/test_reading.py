@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from rich.style import Style
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from reader.config import parse_config
@@ -398,3 +400,45 @@ async def test_panel_cursor_skips_an_annotation_with_nothing_shown(
         assert view.text[view.cursor : view.cursor + 5] == "words"
         await pilot.press("tab", "up", "up", "enter")
         assert view.cursor == view.text.index("Title")
+
+
+async def test_focus_and_theme_changes_repaint_both_cursors(reading_app, drones, tagged) -> None:
+    """Rows are painted once and kept: a change of focus or theme must paint them again."""
+    app = reading_app(drones)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        view, panel = app.reading.view, app.reading.panel
+
+        def shown(widget, y: int, x: int) -> Style:
+            """The style of the cell at (x, y) of a widget, as the screen gets it."""
+            strip = widget.render_lines(Region(0, y, widget.size.width, 1))[0]
+            style = strip.crop(x, x + 1)._segments[0].style
+            assert style is not None
+            return style
+
+        def view_cursor() -> Style:
+            assert view.wrap is not None
+            y = view.wrap.row_of(view.cursor) - int(view.scroll_y)
+            return shown(view, y, 1 + view.x_of(view.cursor))  # after the padding
+
+        def panel_row(y: int) -> Style:
+            return shown(panel, y, panel.size.width - 2)  # a blank cell at the row's end
+
+        def view_row_end() -> Style:
+            return shown(view, 0, view.size.width - 3)  # before the padding and the scrollbar
+
+        focused, unfocused_row, plain_text = view_cursor(), panel_row(0), view_row_end()
+        assert focused.reverse and not focused.underline
+        await pilot.press("tab")
+        blurred, focused_row = view_cursor(), panel_row(0)
+        assert blurred.underline and not blurred.reverse
+        assert focused_row.bgcolor != unfocused_row.bgcolor
+        await pilot.press("tab")
+        assert view_cursor() == focused and panel_row(0) == unfocused_row
+
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        plain = panel_row(2)  # the second annotation: not under the panel's cursor
+        assert plain.bgcolor == panel.rich_style.bgcolor != unfocused_row.bgcolor
+        assert view_cursor().reverse
+        assert view_row_end().bgcolor == view.rich_style.bgcolor != plain_text.bgcolor
