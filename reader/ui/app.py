@@ -6,24 +6,24 @@ import asyncio
 import signal
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.theme import Theme
-from textual.widgets import HelpPanel
 
 from reader.config import Config
 from reader.core.store import Store, checkpoint
 from reader.core.text import one_line
-from reader.ui.background import BackgroundWork
 from reader.ui.commands import LibraryCommands, OpenDocument
 from reader.ui.library import LibraryScreen, ReadingScreenFactory, reading_screen
 from reader.ui.resources import stylesheets
-from reader.ui.stats import StatsScreen
+
+if TYPE_CHECKING:
+    from reader.ui.background import BackgroundWork
 
 CHECKPOINT_SECONDS = 5.0
 _QUIT_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
@@ -98,11 +98,17 @@ class ReaderApp(App[None]):
         self.reading_screen_factory = reading_screen_factory
         # Commits never pay for a WAL checkpoint; a thread does it every few seconds.
         self.store = Store(self.db_path, annotator=annotator, autocheckpoint=False)
-        self.work = BackgroundWork(self)
         for theme in (DARK, LIGHT):
             self.register_theme(theme)
         self.theme = DARK.name
         self.set_keymap(self.config.keymap)
+
+    @cached_property
+    def work(self) -> BackgroundWork:
+        """Import, export and index rebuilds (loaded when first asked for)."""
+        from reader.ui.background import BackgroundWork
+
+        return BackgroundWork(self)
 
     def on_mount(self) -> None:
         self.push_screen(
@@ -170,7 +176,7 @@ class ReaderApp(App[None]):
     # -- actions -------------------------------------------------------------------
 
     def action_toggle_help(self) -> None:
-        if self.screen.query(HelpPanel):
+        if self.screen.query("HelpPanel"):  # by name: the help panel loads on first use
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
@@ -179,6 +185,8 @@ class ReaderApp(App[None]):
         self.theme = LIGHT.name if self.current_theme.dark else DARK.name
 
     def action_show_stats(self) -> None:
+        from reader.ui.stats import StatsScreen  # loads on first use
+
         self.push_screen(StatsScreen(self.store, self.config))
 
     def open_document(self, doc_id: int) -> None:

@@ -36,7 +36,7 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from reader.config import Config
 from reader.core.library_query import (
@@ -50,6 +50,7 @@ from reader.core.library_query import (
 )
 from reader.core.store import STATUSES, DocumentRow, Store
 from reader.core.text import one_line
+from reader.ui.key_bar import KeyBar
 
 CACHED_PAGES = 32
 LONG_DOCUMENT = 100_000  # characters; longer ones' snippets are found in Python
@@ -529,19 +530,29 @@ class DocumentList(ScrollView, can_focus=True):
 
 
 class TaskPanel(Static):
-    """What long work is doing: a name and a progress bar (shown only while it runs)."""
+    """What long work is doing: a name and a progress bar, shown only while it runs (and
+    made when it first runs)."""
 
-    def compose(self) -> ComposeResult:
-        yield Label(id="task-name", markup=False)
-        yield ProgressBar(id="task-progress", show_eta=False)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.display = False
+        self._parts: tuple[Label, ProgressBar] | None = None
 
     def start(self, name: str, total: float | None) -> None:
-        self.query_one("#task-name", Label).update(Content(one_line(name)))
-        self.query_one(ProgressBar).update(total=total, progress=0)
+        if self._parts is None:
+            self._parts = (
+                Label(id="task-name", markup=False),
+                ProgressBar(id="task-progress", show_eta=False),
+            )
+            self.mount(*self._parts)
+        label, bar = self._parts
+        label.update(Content(one_line(name)))
+        bar.update(total=total, progress=0)
         self.display = True
 
     def advance(self, done: float, total: float | None) -> None:
-        self.query_one(ProgressBar).update(total=total, progress=done)
+        if self._parts is not None:
+            self._parts[1].update(total=total, progress=done)
 
     def finish(self) -> None:
         self.display = False
@@ -561,12 +572,14 @@ class LibraryScreen(Screen[None]):
         Binding("escape", "clear_search", "Clear search", show=False, id="library.clear"),
     ]
 
-    class LabelsCounted(Message, bubble=False):
-        """Live annotations per label, counted by a worker."""
+    class Counted(Message, bubble=False):
+        """Documents per status or live annotations per label, counted by a worker."""
 
-        def __init__(self, counts: dict[str, int]) -> None:
+        def __init__(
+            self, *, by_status: dict[str, int] | None = None, by_label: dict[str, int] | None = None
+        ) -> None:
             super().__init__()
-            self.counts = counts
+            self.by_status, self.by_label = by_status, by_label
 
     def __init__(self, store: Store, config: Config, *, factory: ReadingScreenFactory) -> None:
         super().__init__()
@@ -578,8 +591,8 @@ class LibraryScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._reading: Screen[object] | None = None
         self._opened: int | None = None
-        self._by_status = dict.fromkeys(STATUSES, 0)
-        self._by_label: dict[str, int] | None = None  # None until first counted
+        self._by_status: dict[str, int] | None = None  # None until first counted
+        self._by_label: dict[str, int] | None = None
         self._countings = 0
 
     def compose(self) -> ComposeResult:
@@ -588,16 +601,16 @@ class LibraryScreen(Screen[None]):
         yield Static(id="view-line", markup=False)
         yield DocumentList(self.library, self.connections, id="documents")
         yield TaskPanel(id="task")
-        yield Footer()
+        yield KeyBar(id="library-keys")
 
     @property
     def documents(self) -> DocumentList:
         return self.query_one(DocumentList)
 
     def on_mount(self) -> None:
-        self.query_one(TaskPanel).display = False
         self.documents.reload()
-        self.update_summary()
+        self._draw_summary()
+        self.call_after_refresh(self._start_counting, statuses=True)
 
     def on_unmount(self) -> None:
         self.connections.close()
@@ -621,33 +634,43 @@ class LibraryScreen(Screen[None]):
     def update_summary(self) -> None:
         """Status counts now (read from an index); label counts (a pass over every
         annotation) by a worker started once the screen is painted, so that it never slows
-        the first paint; until they come the last ones counted stay."""
+        a paint; until they come the last ones counted stay. When the screen opens, the
+        status counts come from the worker too, first."""
         self._by_status = self.library.status_counts()
         self._draw_summary()
-        self.call_after_refresh(self._start_counting_labels)
+        self.call_after_refresh(self._start_counting, statuses=False)
 
-    def _start_counting_labels(self) -> None:
+    def _start_counting(self, *, statuses: bool) -> None:
         self._countings += 1  # a count still running for an earlier call stops
         counting = self._countings
         stale = lambda: counting != self._countings  # noqa: E731
-        self.run_worker(partial(self._count_labels, stale), thread=True, group="summary")
+        self.run_worker(partial(self._count, stale, statuses), thread=True, group="summary")
 
-    def _count_labels(self, stale: Callable[[], bool]) -> None:
+    def _count(self, stale: Callable[[], bool], statuses: bool) -> None:
         with worker_query(self.connections.counts, stale) as query:
-            post_unless_stale(self, self.LabelsCounted(query.label_counts()), stale)
+            if statuses:
+                post_unless_stale(self, self.Counted(by_status=query.status_counts()), stale)
+            post_unless_stale(self, self.Counted(by_label=query.label_counts()), stale)
 
-    @on(LabelsCounted)
-    def _labels_counted(self, message: LabelsCounted) -> None:
-        self._by_label = message.counts
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        if message.by_status is not None:
+            self._by_status = message.by_status
+        if message.by_label is not None:
+            self._by_label = message.by_label
         self._draw_summary()
 
     def _draw_summary(self) -> None:
-        done, total = self._by_status["done"], sum(self._by_status.values())
-        share = f" ({100 * done / total:.0f}%)" if total else ""
-        parts: list[str | tuple[str, str]] = [
-            (f"done {done:,}/{total:,}{share}", "bold"),
-            f" · in progress {self._by_status['in_progress']:,} │",
-        ]
+        parts: list[str | tuple[str, str]]
+        if (by_status := self._by_status) is None:
+            parts = [("done …", "bold"), " · in progress … │"]
+        else:
+            done, total = by_status["done"], sum(by_status.values())
+            share = f" ({100 * done / total:.0f}%)" if total else ""
+            parts = [
+                (f"done {done:,}/{total:,}{share}", "bold"),
+                f" · in progress {by_status['in_progress']:,} │",
+            ]
         counted = self._by_label
         for label in self.config.labels:
             parts.append(" ")

@@ -89,6 +89,15 @@ def summary_text(app: ReaderApp) -> str:
     return str(app.library.query_one("#summary", Static).render())
 
 
+async def until(pilot: Pilot[None], holds: Callable[[], bool]) -> None:
+    """Let the app run until ``holds()`` (what a worker posted has been handled)."""
+    for _ in range(500):
+        if holds():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("never came")
+
+
 async def type_search(pilot: Pilot[None], text: str) -> None:
     await pilot.press("slash", *[k if k != " " else "space" for k in text])
     await pilot.pause(SEARCH_DELAY + 0.1)
@@ -231,11 +240,37 @@ async def test_label_counts_come_from_a_worker_and_never_hold_up_the_list(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         assert await asyncio.to_thread(counting.wait, 10)
-        assert "done 0/4 (0%)" in summary_text(app) and "denial …" in summary_text(app)
+        await until(pilot, lambda: "done 0/4 (0%)" in summary_text(app))  # counted before
+        assert "denial …" in summary_text(app)
         await pilot.press("j", "j")  # the list answers meanwhile
         assert app.library.documents.cursor == 2
         release.set()
         await settle(pilot)
+        assert "denial 0" in summary_text(app)
+    assert threads and threading.main_thread().name not in threads
+
+
+async def test_status_counts_at_start_come_from_a_worker_after_the_list(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    threads: list[str] = []
+    status_counts = LibraryQuery.status_counts
+
+    def slow_status_counts(self: LibraryQuery) -> dict[str, int]:
+        threads.append(threading.current_thread().name)
+        release.wait(10)
+        return status_counts(self)
+
+    monkeypatch.setattr(LibraryQuery, "status_counts", slow_status_counts)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.library.documents.row_count == 4
+        assert "done … · in progress … │" in summary_text(app) and "denial …" in summary_text(app)
+        release.set()
+        await settle(pilot)
+        assert "done 0/4 (0%) · in progress 0 │" in summary_text(app)
         assert "denial 0" in summary_text(app)
     assert threads and threading.main_thread().name not in threads
 
