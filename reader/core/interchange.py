@@ -18,12 +18,13 @@ documents, each batch with its annotations in one write transaction (see
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from reader.core.ahead import read_ahead
 from reader.core.corpus import (
     JSONL_SUFFIXES,
     CorpusError,
@@ -41,6 +42,7 @@ from reader.core.text import normalise
 SPAN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-attribution-reader:annotation")
 DOCCANO_KEYS = ("id", "text", "label")
 IMPORT_BATCH = 2000  # documents per write transaction: other writers wait at most one batch
+READ_AHEAD_BYTES = 16 * 2**20  # smaller imports are read in-process: a child would cost more
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,6 @@ class SpanRecord:
     annotator: str | None = None
     created_at: str | None = None
     orphan_context: tuple[str, str, str] | None = None  # quote, prefix, suffix of an orphan
-
-
-@dataclass
-class LabelledCorpus:
-    documents: list[NewDocument] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    spans: list[tuple[NewDocument, list[SpanRecord]]] = field(default_factory=list)
 
 
 def line_format(record: dict[str, Any]) -> str | None:
@@ -90,16 +85,6 @@ def read_labelled(
                 yield text_document(path, errors=errors), []
         except CorpusError as exc:
             on_error(str(exc))
-
-
-def read_labelled_corpus(paths: Iterable[Path], *, errors: str = "strict") -> LabelledCorpus:
-    """All of ``read_labelled`` in lists, for small inputs."""
-    result = LabelledCorpus()
-    for doc, spans in read_labelled(paths, errors=errors, on_error=result.errors.append):
-        result.documents.append(doc)
-        if spans:
-            result.spans.append((doc, spans))
-    return result
 
 
 def labelled_lines(path: Path, *, errors: str, on_error: OnError) -> Iterator[Labelled]:
@@ -255,18 +240,6 @@ def annotation(doc: NewDocument, doc_id: int, span: SpanRecord, annotator: str) 
     )
 
 
-def import_spans(store: Store, corpus: LabelledCorpus) -> tuple[int, list[str]]:
-    """Store the spans of ``corpus`` whose documents hold the text they were read with.
-
-    Call after ``store.import_documents(corpus.documents)``. Returns how many annotations
-    were new and one line per document whose spans could not be stored.
-    """
-    problems: list[str] = []
-    with store.write():
-        added = _store_spans(store, corpus.spans, problems)
-    return added, problems
-
-
 def _store_spans(store: Store, labelled: Sequence[Labelled], problems: list[str]) -> int:
     stored = store.stored_versions([doc.external_id for doc, _ in labelled])
     annotations: list[Annotation] = []
@@ -288,22 +261,69 @@ class LabelledImportReport(ImportReport):
 
 
 def import_corpus(
-    store: Store, paths: Iterable[Path], *, errors: str = "strict"
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    errors: str = "strict",
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[LabelledImportReport, list[str]]:
     """Read and store ``paths`` as a stream, each batch's documents with their annotations.
 
+    In a large import the next batches are read by a child process while the current one
+    is stored (see ``reader.core.ahead``). ``progress`` is
+    told, after each batch, how many of the files are read (and how many there are).
     Returns the report and one line per unreadable file or line, or document whose spans
     were refused.
     """
     problems: list[str] = []
     report = LabelledImportReport()
-    stream = read_labelled(paths, errors=errors, on_error=problems.append)
-    while batch := list(islice(stream, IMPORT_BATCH)):
-        with store.write():
-            part = store.import_documents([doc for doc, _ in batch], batch_size=len(batch))
-            labelled = [(doc, spans) for doc, spans in batch if spans]
-            added = _store_spans(store, labelled, problems) if labelled else 0
-        for name, value in vars(part).items():
-            setattr(report, name, getattr(report, name) + value)
-        report.annotations_imported += added
+    files = list(corpus_files(paths))
+    batches = (
+        read_ahead(_batches, files, errors)
+        if _size(files) >= READ_AHEAD_BYTES
+        else _batches(files, errors)
+    )
+    for files_read, batch, unreadable in batches:
+        problems += unreadable
+        if batch:
+            _store_batch(store, batch, report, problems)
+        if progress is not None:
+            progress(files_read, len(files))
     return report, problems
+
+
+def _store_batch(
+    store: Store, batch: list[Labelled], report: LabelledImportReport, problems: list[str]
+) -> None:
+    """One transaction: the documents, then the annotations they bring; counts go to
+    ``report``."""
+    with store.write():
+        part = store.import_documents([doc for doc, _ in batch], batch_size=len(batch))
+        labelled = [(doc, spans) for doc, spans in batch if spans]
+        added = _store_spans(store, labelled, problems) if labelled else 0
+    for name, value in vars(part).items():
+        setattr(report, name, getattr(report, name) + value)
+    report.annotations_imported += added
+
+
+def _size(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        with suppress(OSError):  # an unreadable file is reported when it is read
+            total += path.stat().st_size
+    return total
+
+
+def _batches(files: list[Path], errors: str) -> Iterator[tuple[int, list[Labelled], list[str]]]:
+    """The documents of ``files`` in batches of ``IMPORT_BATCH``, each with how many files
+    were read whole when it was cut and the problems met while reading it."""
+    batch: list[Labelled] = []
+    unreadable: list[str] = []
+    for number, path in enumerate(files):
+        for labelled in read_labelled([path], errors=errors, on_error=unreadable.append):
+            batch.append(labelled)
+            if len(batch) == IMPORT_BATCH:
+                yield number, batch, unreadable.copy()
+                batch = []
+                unreadable.clear()
+    yield len(files), batch, unreadable

@@ -23,19 +23,13 @@ from textual.widgets import Input, Label, Select
 
 from reader.cli.corpus_commands import summary
 from reader.core.corpus import corpus_files
-from reader.core.interchange import (
-    LabelledCorpus,
-    LabelledImportReport,
-    import_spans,
-    read_labelled_corpus,
-)
+from reader.core.interchange import import_corpus
 from reader.core.store import Store, StoreError
 from reader.core.text import one_line
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
-IMPORT_BATCH = 2000  # documents per transaction: other writers wait at most one batch
 SHOWN_PROBLEMS = 5
 
 Progress = Callable[[int, int], None]
@@ -84,33 +78,10 @@ class PathPrompt(ModalScreen[tuple[str, str] | None]):
 def import_path(store: Store, progress: Progress, path: Path) -> Outcome:
     """Import as ``reader import`` does (labelled JSONL brings its annotations), in batches."""
     files = list(corpus_files([path]))
-    report, unreadable, problems = LabelledImportReport(), 0, []
-    batch = LabelledCorpus()
-    for done, file in enumerate(files, 1):
-        read = read_labelled_corpus([file])
-        unreadable += len(read.errors)
-        problems += read.errors
-        batch.documents += read.documents
-        batch.spans += read.spans
-        if len(batch.documents) >= IMPORT_BATCH or done == len(files):
-            _store_batch(store, batch, report, problems)
-            batch = LabelledCorpus()
-        progress(done, len(files))
     if not files:
         return Outcome(f"nothing to import in {path}")
-    return Outcome(summary(report, unreadable), problems + report.refused)
-
-
-def _store_batch(
-    store: Store, batch: LabelledCorpus, report: LabelledImportReport, problems: list[str]
-) -> None:
-    """Documents first, then the annotations they carry; counts are added to ``report``."""
-    part = store.import_documents(batch.documents)
-    added, refused_spans = import_spans(store, batch)
-    for name, value in vars(part).items():
-        setattr(report, name, getattr(report, name) + value)
-    report.annotations_imported += added
-    problems += refused_spans
+    report, problems = import_corpus(store, files, progress=progress)
+    return Outcome(summary(report, len(problems)), problems + report.refused)
 
 
 def rebuild_index(store: Store, progress: Progress) -> Outcome:

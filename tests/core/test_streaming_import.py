@@ -218,10 +218,12 @@ def test_only_meta_is_checked_for_depth_at_the_exact_limit(tmp_path: Path) -> No
     assert result.errors == [f"{path}: line 2: JSON nested deeper than 64 levels"]
 
 
+@pytest.mark.parametrize("read_ahead_from_bytes", [0, 2**40], ids=["read ahead", "in-process"])
 def test_labelled_import_streams_in_batches_with_exact_counts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_ahead_from_bytes: int
 ) -> None:
     monkeypatch.setattr("reader.core.interchange.IMPORT_BATCH", 2)
+    monkeypatch.setattr("reader.core.interchange.READ_AHEAD_BYTES", read_ahead_from_bytes)
     lines = [
         {"id": f"n{i}", "text": f"Said {i}.", "spans": [{"start": 0, "end": 4, "label": "x"}]}
         for i in range(5)
@@ -231,9 +233,11 @@ def test_labelled_import_streams_in_batches_with_exact_counts(
     rows.insert(3, b"not json")
     path.write_bytes(b"\n".join(rows) + b"\n")
     with Store(tmp_path / "r.db") as store:
-        report, problems = import_corpus(store, [path])
+        progress: list[tuple[int, int]] = []
+        report, problems = import_corpus(store, [path], progress=lambda *p: progress.append(p))
         assert (report.added, report.annotations_imported) == (5, 5)
         assert problems == [f"{path}: line 4: malformed JSON (invalid literal, expected 'null')"]
+        assert progress == [(0, 1), (0, 1), (1, 1)]  # files read whole, after each batch
         counts = store.conn.execute("SELECT annotation_count FROM documents").fetchall()
         assert counts == [(1,)] * 5
         again, _ = import_corpus(store, [path])
