@@ -100,7 +100,11 @@ class ReaderApp(App[None]):
         self.store = Store(self.db_path, annotator=annotator, autocheckpoint=False)
         for theme in (DARK, LIGHT):
             self.register_theme(theme)
-        self.theme = DARK.name
+        # Set before the stylesheet is first parsed, and without the watcher, which would
+        # parse it all again once running (DARK is dark like Textual's default: the
+        # dark-mode class and the ANSI colour filter stay as they are).
+        self.set_reactive(App.theme, DARK.name)
+        self.stylesheet.set_variables(self.get_css_variables())
         self.set_keymap(self.config.keymap)
 
     @cached_property

@@ -6,12 +6,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.widgets import HelpPanel, Input, ProgressBar, Select
 
 from reader.config import Config
 from reader.core.store import Store
 from reader.ui.adjudicate import AdjudicationScreen
-from reader.ui.app import LIGHT, ReaderApp
+from reader.ui.app import DARK, LIGHT, ReaderApp
 from reader.ui.background import PathPrompt
 from reader.ui.library import LibraryScreen
 from reader.ui.resources import ResourceError, stylesheets
@@ -96,6 +97,16 @@ async def test_themes_from_config_and_toggle(db: Path) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         assert app.theme == LIGHT.name
+
+
+async def test_the_app_opens_in_the_dark_theme_with_its_colours(db: Path) -> None:
+    app = app_on(db)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.theme == DARK.name and app.current_theme is DARK
+        assert app.screen.styles.background == Color.parse(DARK.background)
+        assert app.library.documents.styles.background == Color.parse(DARK.surface)
+        await pilot.press("ctrl+t")
+        assert app.library.documents.styles.background == Color.parse(LIGHT.surface)
 
 
 async def test_unknown_theme_is_a_warning(db: Path) -> None:
