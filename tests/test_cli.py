@@ -122,3 +122,16 @@ def test_unreadable_config_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert result.stderr == f"error: {config}: cannot read (Not a directory)\n"
+
+
+def test_migrating_an_old_database_says_so_on_stderr(tmp_path: Path) -> None:
+    from tests.core.test_store import make_old_database
+
+    db = tmp_path / "old.db"
+    make_old_database(db, 1)
+    result = CliRunner().invoke(main, ["--db", str(db), "stats"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{db}: updating the database to schema 2; keeping a copy as old.db.v1.bak first\n"
+    )
+    assert "documents: 1" in result.stdout

@@ -11,7 +11,7 @@ import importlib
 
 import click
 
-from reader.cli.common import Context, pass_context
+from reader.cli.common import Context, pass_context, show_notices
 
 COMMANDS = {
     "open": "reader.cli.open_command:open_command",
@@ -75,6 +75,7 @@ def main(
 
     Run `reader PATH` to import a corpus (files or folders of .txt, .md, .jsonl) and open it.
     """
+    show_notices()
     ctx.obj = Context(db_path, config_path, annotator)
     if ctx.invoked_subcommand is None:
         open_command = main.get_command(ctx, "open")

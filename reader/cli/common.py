@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,20 @@ import click
 from reader.config import Config, ConfigError, default_config_path, default_db_path, load_config
 from reader.core.store import Store, StoreError, database_problem
 from reader.core.text import one_line
+
+
+class _Stderr(logging.Handler):
+    """Notices of the core (such as a database being migrated), one line each on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(one_line(record.getMessage()), err=True)
+
+
+def show_notices() -> None:
+    """Send the core's notices to stderr (once, however often a command runs)."""
+    logger = logging.getLogger("reader")
+    if not any(isinstance(handler, _Stderr) for handler in logger.handlers):
+        logger.addHandler(_Stderr(logging.INFO))
 
 
 @dataclass

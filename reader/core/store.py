@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import logging
 import shutil
 import sqlite3
 import urllib.parse
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
     from reader.core.suggest import Suggestion
 
+log = logging.getLogger(__name__)  # with no handler set, warnings go to stderr as they are
 CONTEXT_CHARS = 32  # characters of prefix/suffix kept with each annotation for re-anchoring
 STATUSES = ("new", "in_progress", "done")
 Status = Literal["new", "in_progress", "done"]
@@ -383,6 +385,12 @@ class Store:
             )
         if version > 0:
             backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+            log.warning(
+                "%s: updating the database to schema %d; keeping a copy as %s first",
+                self.path,
+                SCHEMA_VERSION,
+                backup.name,
+            )
             try:
                 self.backup(backup)
             except (OSError, sqlite3.Error) as exc:
