@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from reader.config import Config
@@ -41,6 +42,18 @@ _ANNOTATION = Binding.Group("Annot.")
 _DOCUMENT = Binding.Group("Doc")
 _SUGGESTION = Binding.Group("Suggestion")
 _TAG = Binding.Group("Tag", compact=True)
+
+
+class StatusLine(Widget):
+    """One line describing the state, built when painted: once per frame, however many
+    changes a key makes."""
+
+    def __init__(self, describe: Callable[[], Text], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._describe = describe
+
+    def render(self) -> Text:
+        return self._describe()
 
 
 class ReadingScreen(Screen[int]):
@@ -140,6 +153,7 @@ class ReadingScreen(Screen[int]):
         self.view = DocumentView(config.labels, id="reading-document")
         self.panel = AnnotationPanel(config.labels, id="reading-annotations")
         self.suggestions = Suggestions(self, config)
+        self._status_line = StatusLine(self._status, id="reading-status")
         self._add_label_bindings()
 
     def _add_label_bindings(self) -> None:
@@ -170,7 +184,7 @@ class ReadingScreen(Screen[int]):
             with Vertical(id="reading-side"):
                 yield Static(self._legend(), id="reading-legend")
                 yield self.panel
-        yield Static(id="reading-status")
+        yield self._status_line
         yield KeyBar(id="reading-keys")
 
     def on_mount(self) -> None:
@@ -348,7 +362,7 @@ class ReadingScreen(Screen[int]):
         self._panel_follows_cursor()
         self._saved_at = datetime.now().strftime("%H:%M:%S")
         self._last_action = done
-        self.suggestions.after_write(changed)
+        self.suggestions.after_write()
 
     def failed(self, error: Exception) -> None:
         self.notify(one_line(str(error)), title="Not saved", severity="error", markup=False)
@@ -594,8 +608,12 @@ class ReadingScreen(Screen[int]):
             self.panel.show(found[0].id)
 
     def refresh_status(self) -> None:
+        """Show the state again in the status line (built once, when it is painted)."""
+        self._status_line.refresh()
+
+    def _status(self) -> Text:
         if self.document is None:
-            return
+            return Text()
         view = self.view
         cursor = view.cursor
         line = bisect_right(self._line_starts, cursor)
@@ -633,4 +651,4 @@ class ReadingScreen(Screen[int]):
             named = ", ".join(f"{one_line(h.label)} ({one_line(h.rule)})" for h in hints)
             status.append("  │ ")
             status.append(f"suggested: {named}", "underline2")
-        self.query_one("#reading-status", Static).update(status, layout=False)
+        return status

@@ -1,9 +1,9 @@
 """Rule suggestions in the reading screen, computed away from the UI thread.
 
 Suggesting a whole large document takes seconds, so the screen asks for a window around
-what it shows. A request carries a snapshot of the text, the placed annotations and the
-rejections, so the computing thread needs no database; accepting many suggestions is a long
-write and runs in a thread with its own :class:`Store`. :class:`Suggestions` is the part the
+what it shows; the computing thread needs only the text. Which of its findings are pending
+(not rejected, not annotated) is cheap and is worked out on the UI thread. Accepting many
+suggestions is a long write and runs in a thread with its own :class:`Store`. :class:`Suggestions` is the part the
 screen owns: what is pending and drawn, and what the suggestion keys do.
 """
 
@@ -58,17 +58,6 @@ def _placed(annotations: Iterable[Annotation]) -> list[Annotation]:
     return [a for a in annotations if not a.orphaned]
 
 
-def pending_in(
-    text: str,
-    rules: Sequence[Rule],
-    annotations: Iterable[Annotation],
-    rejected: Iterable[tuple[int, int, str]],
-    within: tuple[int, int],
-) -> list[Suggestion]:
-    """What the rules still propose for the lines of ``text`` that ``within`` touches."""
-    return pending(suggest(text, rules, within), _placed(annotations), rejected)
-
-
 def pending_in_document(
     text: str,
     rules: Sequence[Rule],
@@ -112,9 +101,11 @@ class Finding(Message):
 class Suggestions:
     """The rule suggestions of the document a reading screen shows.
 
-    The pending ones are kept for a window around the view (in stored offsets), computed in a
-    thread again once the view stops scrolling past that window and after every change, and
-    drawn by the view as hints that keys accept, reject, hide or jump between.
+    What the rules find in a window around the view (in stored offsets) is computed in a thread
+    again once the view stops scrolling past that window. The text never changes here, so a
+    write only changes which of those findings are pending: that is worked out at once, without
+    searching again. The pending ones are drawn by the view as hints that keys accept, reject,
+    hide or jump between.
     """
 
     def __init__(self, screen: ReadingScreen, config: Config) -> None:
@@ -126,14 +117,15 @@ class Suggestions:
             self.rules, self.problem = (), str(exc)
         self.shown = True
         self.finding: int | None = None  # percent done of a whole-document search
-        self._pending: list[Suggestion] = []
+        self._found: list[Suggestion] = []  # what the rules propose in the window
+        self._pending: list[Suggestion] = []  # of those, the ones not rejected or annotated
         self._hints: dict[Hint, Suggestion] = {}  # those drawn, by their place in the view
-        self._window: tuple[int, int] | None = None  # the view offsets _pending covers
+        self._window: tuple[int, int] | None = None  # the view offsets _found covers
         self._scroll_timer: Timer | None = None
 
     def clear(self) -> None:
         """Forget the suggestions of the document shown before."""
-        self._pending, self._hints, self._window = [], {}, None
+        self._found, self._pending, self._hints, self._window = [], [], {}, None
 
     # -- computing --------------------------------------------------------------------
 
@@ -157,23 +149,21 @@ class Suggestions:
         screen = self.screen
         assert screen.document is not None
         doc_id, text = screen.doc_id, screen.document.text
-        annotations = list(screen.annotations.values())
+        within = screen.rendered.source_span(*window)
+        found = await asyncio.to_thread(suggest, text, self.rules, within)
+        if doc_id == screen.doc_id:  # a newer request cancels this worker before it gets here
+            self._found = found
+            self.after_write()
+
+    def after_write(self) -> None:
+        """Show which suggestions are pending now that annotations or rejections changed."""
+        screen = self.screen
         try:
-            rejected = screen.store.rejected_suggestions(doc_id)
+            rejected = screen.store.rejected_suggestions(screen.doc_id)
         except sqlite3.Error:
             return  # suggestions are a help; never fail on them
-        within = screen.rendered.source_span(*window)
-        found = await asyncio.to_thread(pending_in, text, self.rules, annotations, rejected, within)
-        if doc_id == screen.doc_id:  # a newer request cancels this worker before it gets here
-            self._pending = found
-            self.draw()
-
-    def after_write(self, changed: Iterable[Annotation]) -> None:
-        """Suggestions a changed annotation now covers go at once; the rest follow from the
-        thread (the others were already left out of the pending ones)."""
-        self._pending = pending(self._pending, _placed(changed), ())
+        self._pending = pending(self._found, _placed(screen.annotations.values()), rejected)
         self.draw()
-        self.request(force=True)
 
     def draw(self) -> None:
         screen = self.screen
@@ -217,13 +207,12 @@ class Suggestions:
         except (StoreError, sqlite3.Error) as exc:
             screen.failed(exc)
             return
-        self._pending = [s for s in self._pending if s.key != suggestion.key]
         screen.after_write(f"rejected {suggestion.label} ({suggestion.rule})", [])
 
     def toggle(self) -> None:
         self.shown = not self.shown
         self.draw()
-        self.request(force=True)
+        self.request()
 
     def jump(self, step: int) -> None:
         view = self.screen.view
