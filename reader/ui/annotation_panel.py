@@ -18,14 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.config import Label
 from reader.core.store import Annotation
 from reader.core.text import one_line
 from reader.ui.dialogs import excerpt
-from reader.ui.document_view import label_style
+from reader.ui.document_view import SteadyScrollView, label_style
 
 ROW_HEIGHT = 2  # the label, then the passage
 QUOTE_CHARS = 34
@@ -66,7 +65,7 @@ class _Look(NamedTuple):
     disabled: Style
 
 
-class AnnotationPanel(ScrollView, can_focus=True):
+class AnnotationPanel(SteadyScrollView, can_focus=True):
     """Two lines per annotation: its label (with a note marker), then an excerpt of its passage.
 
     Enter (or a click) posts :class:`Picked`; :meth:`show` moves the cursor without it.
@@ -226,7 +225,7 @@ class AnnotationPanel(ScrollView, can_focus=True):
             return
         self.set_reactive(AnnotationPanel.virtual_size, size)
         if overflows:
-            self.vertical_scrollbar.window_virtual_size = size.height
+            self.set_scrollbar(virtual=size.height)
         self.scroll_y = min(self.scroll_y, self.max_scroll_y)
 
     def _rows_moved(self, index: int) -> None:

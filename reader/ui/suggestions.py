@@ -3,8 +3,9 @@
 Suggesting a whole large document takes seconds, so the screen asks for a window around
 what it shows; the computing thread needs only the text. Which of its findings are pending
 (not rejected, not annotated) is cheap and is worked out on the UI thread. Accepting many
-suggestions is a long write and runs in a thread with its own :class:`Store`. :class:`Suggestions` is the part the
-screen owns: what is pending and drawn, and what the suggestion keys do.
+suggestions is a long write and runs in a thread with its own :class:`Store`.
+:class:`Suggestions` is the part the screen owns: what is pending and drawn, and what the
+suggestion keys do.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ from itertools import pairwise
 from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.cells import cell_len, split_graphemes
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
 
 from reader.ui.document_view import DocumentView, Highlight, Wrap, _SpanIndex
 
@@ -190,3 +192,41 @@ async def test_control_characters_never_reach_the_screen(view_app) -> None:
         assert not any(c in shown for c in "\u202e\u2066")
         assert "[@click=app.quit]g[/b]" in shown
         assert "e f" in shown  # a tab is one space
+
+
+async def test_scrollbar_is_repainted_only_when_its_thumb_moves(view_app, monkeypatch) -> None:
+    text = "\n".join(f"line {n}" for n in range(3000))
+    app = view_app()
+    async with app.run_test(size=(30 + 3, 10)) as pilot:  # padding and scrollbar
+        view = app.query_one(DocumentView)
+        view.load(text)
+        await pilot.pause()
+        bar = view.vertical_scrollbar
+        height = bar.size.height
+
+        def shown() -> list[list[tuple[str, object]]]:
+            lines = bar.render_lines(Region(0, 0, 1, height))
+            return [[(seg.text, seg.style) for seg in line] for line in lines]
+
+        painted: list[float] = []
+        original = ScrollBar.render
+
+        def counting(self: ScrollBar):
+            painted.append(self.position)
+            return original(self)
+
+        monkeypatch.setattr(ScrollBar, "render", counting)
+        moves = [("row", 1)] * 120 + [("page", 1)] * 40 + [("row", -1)] * 30 + [("bottom", 1)]
+        for unit, step in moves:
+            view.action_move(unit, step)
+            before = shown()
+            bar.refresh()  # what a full repaint would draw now
+            assert shown() == before, (unit, view.scroll_y)
+            assert bar.position == view.scroll_y
+        painted.clear()
+        for _ in range(60):
+            view.action_move("row", -1)
+            shown()
+        # 60 rows of a 3000-row text move the thumb about one cell: a few repaints, not 60.
+        assert view.scroll_y == view.max_scroll_y - 60 + height - 1
+        assert 1 <= len(painted) <= 10
