@@ -28,7 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.events import Click, Key, Resize
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.reactive import reactive
@@ -62,19 +62,24 @@ SORT_TEXT = {"id": "import order", "title": "title", "date": "date", "annotation
 # Column widths in cells (the title takes the rest); one space between columns.
 CHARS_WIDTH, NOTES_WIDTH, STATUS_WIDTH = 9, 5, 13
 MIN_TITLE_WIDTH = 8
+# A row's cells besides its title: a space before it and one after each column but the last.
+ROW_CELLS = 1 + 1 + CHARS_WIDTH + 1 + NOTES_WIDTH + 1 + STATUS_WIDTH
 
 
 def fit(text: str, width: int) -> str:
     """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
     if width <= 0:
         return ""
+    if text.isascii() and text.isprintable():  # one cell per character
+        return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
     if cell_len(text) > width:
         text = set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
 
 
 def right(text: str, width: int) -> str:
-    return fit(text, width) if cell_len(text) >= width else " " * (width - cell_len(text)) + text
+    """``text`` (ASCII: numbers) aligned right in ``width`` cells, cut as :func:`fit` cuts."""
+    return text.rjust(width) if len(text) <= width else fit(text, width)
 
 
 NeighbourFn = Callable[[int, int], "int | None"]
@@ -206,6 +211,7 @@ class DocumentList(ScrollView, can_focus=True):
         # Drawn rows by (index, line of the row, under the cursor, width): a scroll by one
         # line draws one new row.
         self._lines: LRUCache[tuple[int, int, bool, int], Strip] = LRUCache(DRAWN_LINES)
+        self._width: int | None = None  # the rows' width while a frame is drawn
 
     # -- data ----------------------------------------------------------------------
 
@@ -454,10 +460,17 @@ class DocumentList(ScrollView, can_focus=True):
 
     def _columns(self, width: int) -> int:
         """The title column's width."""
-        return max(MIN_TITLE_WIDTH, width - 1 - (CHARS_WIDTH + NOTES_WIDTH + STATUS_WIDTH + 4))
+        return max(MIN_TITLE_WIDTH, width - 1 - ROW_CELLS)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._width = self.scrollable_content_region.width  # looked up once per frame
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._width = None
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._width if self._width is not None else self.scrollable_content_region.width
         if y == 0:
             return self._header(width)
         line = int(self.scroll_y) + y - 1
@@ -471,10 +484,10 @@ class DocumentList(ScrollView, can_focus=True):
         if row is None:  # past the end, or still being read: not kept
             return Strip.blank(width, style(None) if index < self.row_count else self.rich_style)
         if part == 0:
-            segments = self._row_segments(row, width, style)
+            strip = self._row_strip(row, width, style)
         else:
-            segments = self._snippet_segments(row, style)
-        strip = Strip(segments).crop(0, width).extend_cell_length(width, style(None))
+            strip = Strip(self._snippet_segments(row, style))
+            strip = strip.crop(0, width).extend_cell_length(width, style(None))
         self._lines[key] = strip
         return strip
 
@@ -507,17 +520,24 @@ class DocumentList(ScrollView, can_focus=True):
         )
         return Strip([Segment(text, style)]).crop(0, width).extend_cell_length(width, style)
 
-    def _row_segments(
+    def _row_strip(
         self, row: DocumentRow, width: int, style: Callable[[str | None], Style]
-    ) -> list[Segment]:
-        number = style("document-list--number")
+    ) -> Strip:
+        """A row's line, its columns of known widths built to exactly ``width`` cells."""
+        number, plain = style("document-list--number"), style(None)
         status = STATUS_TEXT.get(row.status, one_line(row.status))
-        return [
-            Segment(" " + fit(one_line(row.title), self._columns(width)) + " ", style(None)),
+        title = self._columns(width)
+        segments = [
+            Segment(" " + fit(one_line(row.title), title) + " ", plain),
             Segment(right(f"{row.chars:,}", CHARS_WIDTH) + " ", number),
             Segment(right(f"{row.annotation_count:,}", NOTES_WIDTH) + " ", number),
             Segment(fit(status, STATUS_WIDTH), style(f"document-list--{row.status}")),
         ]
+        used = title + ROW_CELLS
+        if used > width:  # narrower than the narrowest title column
+            return Strip(segments, used).crop(0, width)
+        segments.append(Segment(" " * (width - used), plain))
+        return Strip(segments, width)
 
     def _snippet_segments(
         self, row: DocumentRow, style: Callable[[str | None], Style]

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -18,8 +21,9 @@ from reader.config import Config
 from reader.core.corpus import read_corpus
 from reader.core.library_query import LibraryQuery, View
 from reader.core.store import NewDocument, Store, sha256_hex
+from reader.core.text import one_line
 from reader.ui.app import ReaderApp
-from reader.ui.library import SEARCH_DELAY, DocumentList, LibraryScreen
+from reader.ui.library import SEARCH_DELAY, DocumentList, LibraryScreen, fit
 
 SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "sample_corpus"
 SIZE = (110, 24)
@@ -119,6 +123,35 @@ async def test_list_shows_every_document_with_its_columns(make_app, db) -> None:
         doc = store.document(expected[0][0])
         assert first.startswith(" " + doc.title[:40])
         assert f"{len(doc.text):,}" in first and first.rstrip().endswith("○ new")
+
+
+@given(st.text(), st.integers(1, 60))
+@example("plain ascii title", 5)
+@example("exactly", 7)
+@example("北京 talks 😀", 6)
+def test_fit_cuts_or_pads_to_exactly_the_width(text: str, width: int) -> None:
+    text = one_line(text)
+    fitted = fit(text, width)
+    assert cell_len(fitted) == width
+    cut = set_cell_size(text, width - 1) + "…" if cell_len(text) > width else text
+    assert fitted == set_cell_size(cut, width)
+
+
+@pytest.mark.parametrize("columns", [110, 41, 20])
+async def test_every_row_is_exactly_as_wide_as_the_list(db: Path, columns: int) -> None:
+    wide = "北京 and São Paulo 😀 talks " * 4
+    with Store(db) as store:
+        store.import_documents([NewDocument("wide", wide, wide, sha256_hex(wide))])
+    app = ReaderApp(db, annotator="tester", reading_screen_factory=StandIn)
+    async with app.run_test(size=(columns, 24)):
+        documents = app.library.documents
+        width = documents.scrollable_content_region.width
+        lines = [documents.render_line(y) for y in range(documents.row_count + 1)]
+        assert [line.cell_length for line in lines] == [width] * len(lines)
+        assert [cell_len(line.text) for line in lines] == [width] * len(lines)
+        if columns == 110:
+            assert lines[5].text.startswith(" 北京 and São Paulo 😀 talks 北京")
+            assert lines[5].text.rstrip().endswith("0 ○ new")
 
 
 async def test_moving_with_j_k_arrows_pages_and_ends(make_app) -> None:
