@@ -15,12 +15,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -45,8 +47,8 @@ _TAG = Binding.Group("Tag", compact=True)
 
 
 class StatusLine(Widget):
-    """One line describing the state, built when painted: once per frame, however many
-    changes a key makes."""
+    """One line describing the state, built when painted (once per frame, however many
+    changes a key makes) and ending in an ellipsis when it does not fit."""
 
     def __init__(self, describe: Callable[[], Text], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -54,6 +56,15 @@ class StatusLine(Widget):
 
     def render(self) -> Text:
         return self._describe()
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self.content_region.width, self.rich_style
+        if y:
+            return Strip.blank(width, base)
+        text = self.render()
+        text.truncate(width, overflow="ellipsis")
+        segments = Segment.apply_style(text.render(self.app.console), base)
+        return Strip(segments).extend_cell_length(width, base)
 
 
 class ReadingScreen(Screen[int]):
