@@ -163,7 +163,10 @@ class Suggestions:
             rejected = screen.store.rejected_suggestions(screen.doc_id)
         except sqlite3.Error:
             return  # suggestions are a help; never fail on them
-        self._pending = pending(self._found, _placed(screen.annotations.values()), rejected)
+        found = self._found
+        low, high = (found[0].start, max(s.end for s in found)) if found else (0, 0)
+        near = [a for a in screen.annotations.values() if a.start < high and a.end > low]
+        self._pending = pending(found, _placed(near), rejected)
         self.draw()
 
     def draw(self) -> None:
