@@ -23,7 +23,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.message import Message
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
@@ -396,12 +396,10 @@ class DocumentView(SteadyScrollView, can_focus=True):
         Binding("s", "snap('sentence')", "Sentence", id="reading.snap_sentence"),
     ]
 
-    class Moved(Message):
-        """The cursor or the selection changed."""
-
-        def __init__(self, view: DocumentView) -> None:
-            super().__init__()
-            self.view = view
+    position: var[tuple[int, int | None]] = var((0, None), always_update=True, init=False)
+    """``(cursor, mark)``, set after every change of the cursor or the selection. Watchers
+    run at once, so what they change is painted in the same frame as the text (a message
+    would be handled after that frame, in a second one)."""
 
     def __init__(
         self,
@@ -456,7 +454,7 @@ class DocumentView(SteadyScrollView, can_focus=True):
         self._top = self._clamp(top)
         self._wrap = None
         self._rewrap()
-        self.post_message(self.Moved(self))
+        self.position = (self.cursor, self.mark)
 
     def change_highlights(self, removed: Iterable[Highlight], added: Iterable[Highlight]) -> None:
         """Take highlights away and add others, re-rendering only the rows they cover."""
@@ -571,7 +569,7 @@ class DocumentView(SteadyScrollView, can_focus=True):
         elif old_selection or new_selection:
             self._invalidate(*(old_selection or new_selection or (0, 0)))
         self._follow_cursor()
-        self.post_message(self.Moved(self))
+        self.position = (self.cursor, self.mark)
 
     def _follow_cursor(self) -> None:
         if self._wrap is None:

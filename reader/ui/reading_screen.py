@@ -199,6 +199,7 @@ class ReadingScreen(Screen[int]):
         yield KeyBar(id="reading-keys")
 
     def on_mount(self) -> None:
+        self.watch(self.view, "position", self.cursor_moved, init=False)
         self._open(self.doc_id)
         self.set_interval(POSITION_SAVE_SECONDS, self._save_position_if_moved)
         self.watch(self.view, "scroll_y", self.suggestions.viewport_moved, init=False)
@@ -607,7 +608,6 @@ class ReadingScreen(Screen[int]):
             self.refresh_status()
         self.view.focus()
 
-    @on(DocumentView.Moved)
     def cursor_moved(self) -> None:
         self._position_dirty = True
         self.refresh_status()
