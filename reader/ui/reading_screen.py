@@ -374,6 +374,7 @@ class ReadingScreen(Screen[int]):
         self._panel_follows_cursor()
         self._saved_at = datetime.now().strftime("%H:%M:%S")
         self._last_action = done
+        self.refresh_status()
         self.suggestions.after_write()
 
     def failed(self, error: Exception) -> None:

@@ -166,8 +166,10 @@ class Suggestions:
         found = self._found
         low, high = (found[0].start, max(s.end for s in found)) if found else (0, 0)
         near = [a for a in screen.annotations.values() if a.start < high and a.end > low]
-        self._pending = pending(found, _placed(near), rejected)
-        self.draw()
+        still = pending(found, _placed(near), rejected)
+        if still != self._pending:
+            self._pending = still
+            self.draw()
 
     def draw(self) -> None:
         screen = self.screen
