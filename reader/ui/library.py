@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
+from math import ceil
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -34,6 +35,7 @@ from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Input, Label, ProgressBar, Static
@@ -257,6 +259,7 @@ class DocumentList(ScrollView, can_focus=True):
         self._resize_virtual()
         self.cursor = opened.cursor
         self.refresh()
+        self.call_after_refresh(self._read_ahead)
         self.post_message(self.Changed())
 
     @property
@@ -387,6 +390,39 @@ class DocumentList(ScrollView, can_focus=True):
             self.scroll_to(y=top, animate=False, immediate=True)
         elif top + height > self.scroll_y + lines:
             self.scroll_to(y=top + height - lines, animate=False, immediate=True)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        if self.show_vertical_scrollbar and self._same_thumb(self.vertical_scrollbar, new_value):
+            # Over many rows most scrolls leave the thumb where it is drawn: the bar keeps
+            # its position without repainting (a third of a scrolled frame).
+            self.vertical_scrollbar.set_reactive(ScrollBar.position, new_value)
+            if round(old_value) != round(new_value):
+                self.refresh(self.size.region)
+        else:
+            super().watch_scroll_y(old_value, new_value)
+        self.call_after_refresh(self._read_ahead)
+
+    @staticmethod
+    def _same_thumb(bar: ScrollBar, position: float) -> bool:
+        """Whether ``bar`` draws its thumb the same at ``position`` as where it is."""
+        window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+        drawn = partial(
+            bar.renderer.render_bar,
+            size=bar.size.height,
+            virtual_size=ceil(bar.window_virtual_size),
+            window_size=ceil(window),
+        )
+        return drawn(position=bar.position).segments == drawn(position=position).segments
+
+    def _read_ahead(self) -> None:
+        """Read the pages a page key would show next, once the frame is painted (so that
+        no key waits for them)."""
+        if read_in_worker(self.shown):
+            return  # read by workers, as shown
+        top = int(self.scroll_y) // self.row_height
+        for index in (top - self.visible_rows, top + 2 * self.visible_rows, self.last_index):
+            if 0 <= index < self.row_count:
+                self._page(index // PAGE_SIZE)
 
     def watch_cursor(self, old: int, new: int) -> None:
         scrolled_from = self.scroll_y

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from reader.core.store import NewDocument, Store
@@ -33,6 +34,37 @@ def shown_titles(documents: DocumentList) -> list[str]:
     return [line for line in lines if line]
 
 
+def thumb_rows(documents: DocumentList) -> list[int]:
+    """The rows of the list's scrollbar where its thumb is drawn."""
+    bar = documents.vertical_scrollbar
+    lines = bar.render_lines(Region(0, 0, 1, bar.size.height))
+    return [
+        y
+        for y, line in enumerate(lines)
+        if any(s.text.strip() or (s.style and s.style.reverse) for s in line)
+    ]
+
+
+async def test_the_scrollbar_follows_the_list(large_db: Path) -> None:
+    app = ReaderApp(large_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        documents = app.library.documents
+        bar = documents.vertical_scrollbar
+        assert thumb_rows(documents) == [0]
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        assert documents.scroll_y > 0 and bar.position == documents.scroll_y
+        assert thumb_rows(documents) == [0]  # a few rows of 100,000 move it by no cell
+        await pilot.press("G")
+        assert bar.position == documents.scroll_y
+        assert thumb_rows(documents) == [bar.size.height - 1]
+        documents.move_to(COUNT // 2)
+        await pilot.pause()
+        middle = bar.size.height // 2
+        assert thumb_rows(documents) and set(thumb_rows(documents)) <= {middle - 1, middle}
+        await pilot.press("g")
+        assert bar.position == documents.scroll_y == 0 and thumb_rows(documents) == [0]
+
+
 async def test_library_of_100k_documents_opens_pages_and_jumps(large_db: Path) -> None:
     app = ReaderApp(large_db)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -40,7 +72,9 @@ async def test_library_of_100k_documents_opens_pages_and_jumps(large_db: Path) -
         assert documents.row_count == COUNT
         visible = shown_titles(documents)
         assert visible[:3] == ["Document 000000", "Document 000001", "Document 000002"]
-        assert len(documents._pages) == 1  # only the first page was read
+        await pilot.pause()
+        last_page = (COUNT - 1) // PAGE_SIZE
+        assert sorted(documents._pages) == [0, last_page]  # the last read ahead, for End
 
         await pilot.press("pagedown", "pagedown")
         rows = documents.visible_rows
@@ -50,7 +84,7 @@ async def test_library_of_100k_documents_opens_pages_and_jumps(large_db: Path) -
         await pilot.press("G")
         assert documents.cursor == COUNT - 1
         assert shown_titles(documents)[-2:] == ["Document 099998", "Document 099999"]
-        assert len(documents._pages) == 2  # the first and the last page, nothing between
+        assert sorted(documents._pages) == [0, last_page]  # nothing between
 
         for _ in range(3):  # back up across a page boundary, by keys from the last page
             await pilot.press("pageup")
