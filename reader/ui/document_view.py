@@ -458,12 +458,12 @@ class DocumentView(SteadyScrollView, can_focus=True):
 
     def change_highlights(self, removed: Iterable[Highlight], added: Iterable[Highlight]) -> None:
         """Take highlights away and add others, re-rendering only the rows they cover."""
+        removed, added = list(removed), list(added)
         for highlight in removed:
             self._highlights.discard(highlight)
-            self._invalidate(highlight.start, highlight.end)
         for highlight in added:
             self._highlights.add(highlight)
-            self._invalidate(highlight.start, highlight.end)
+        self._invalidate(*(highlight[:2] for highlight in (*removed, *added)))
 
     def highlights_at(self, offset: int) -> list[Highlight]:
         """Highlights covering ``offset``, innermost (shortest) first."""
@@ -478,8 +478,7 @@ class DocumentView(SteadyScrollView, can_focus=True):
         """Replace the suggestions shown, re-rendering only rows whose suggestions changed."""
         old = set(self._hints.spans)
         self._hints = _SpanIndex(hints)
-        for start, end, _, _ in old.symmetric_difference(self._hints.spans):
-            self._invalidate(start, end)
+        self._invalidate(*(hint[:2] for hint in old.symmetric_difference(self._hints.spans)))
 
     def suggestions_at(self, offset: int) -> list[Hint]:
         """Suggestions covering ``offset``, innermost (shortest) first."""
@@ -556,18 +555,18 @@ class DocumentView(SteadyScrollView, can_focus=True):
             self._changed(self.cursor, before)
 
     def _changed(self, old_cursor: int, old_selection: tuple[int, int] | None) -> None:
-        self._invalidate(old_cursor, old_cursor + 1)
-        self._invalidate(self.cursor, self.cursor + 1)
+        changed = [(old_cursor, old_cursor + 1), (self.cursor, self.cursor + 1)]
         new_selection = self.selection
         if old_selection and new_selection:
             # Only the characters that joined or left the selection change.
             (a0, b0), (a1, b1) = old_selection, new_selection
             if a0 != a1:
-                self._invalidate(min(a0, a1), max(a0, a1))
+                changed.append((min(a0, a1), max(a0, a1)))
             if b0 != b1:
-                self._invalidate(min(b0, b1) - 1, max(b0, b1))
+                changed.append((min(b0, b1) - 1, max(b0, b1)))
         elif old_selection or new_selection:
-            self._invalidate(*(old_selection or new_selection or (0, 0)))
+            changed.append(old_selection or new_selection or (0, 0))
+        self._invalidate(*changed)
         self._follow_cursor()
         self.position = (self.cursor, self.mark)
 
@@ -732,20 +731,26 @@ class DocumentView(SteadyScrollView, can_focus=True):
         self._follow_cursor()
         self.refresh()
 
-    def _invalidate(self, start: int, end: int) -> None:
-        """Forget and repaint the rows showing offsets ``start`` to ``end``."""
-        if self._wrap is None:
+    def _invalidate(self, *spans: tuple[int, int]) -> None:
+        """Forget the rows showing these spans of offsets, and repaint those in view."""
+        wrap = self._wrap
+        if wrap is None:
             return
-        first = self._wrap.row_of(self._clamp(start))
-        last = self._wrap.row_of(self._clamp(max(start, end)))
-        if last - first < len(self._cache):
-            for row in range(first, last + 1):
-                self._cache.discard(row)
-        else:
-            cached = self._cache.keys()
-            for row in [r for r in cached if first <= r <= last]:
-                self._cache.discard(row)
-        self.refresh_lines(first, last - first + 1)
+        top = int(self.scroll_y)
+        bottom = top + self.scrollable_content_region.height - 1
+        for start, end in spans:
+            first = wrap.row_of(self._clamp(start))
+            last = wrap.row_of(self._clamp(max(start, end)))
+            if last - first < len(self._cache):
+                for row in range(first, last + 1):
+                    self._cache.discard(row)
+            else:
+                cached = self._cache.keys()
+                for row in [r for r in cached if first <= r <= last]:
+                    self._cache.discard(row)
+            first, last = max(first, top), min(last, bottom)
+            if first <= last:
+                self.refresh_lines(first, last - first + 1)
 
     def _look(self) -> _Look:
         """The styles of the text, the cursor, the selection, suggestions and labels."""

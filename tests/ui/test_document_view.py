@@ -10,7 +10,7 @@ from rich.cells import cell_len, split_graphemes
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 
-from reader.ui.document_view import DocumentView, Highlight, Wrap, _SpanIndex
+from reader.ui.document_view import DocumentView, Highlight, Hint, Wrap, _SpanIndex
 
 # Narrow letters, spaces, wide CJK and emoji, combining marks, joined emoji, line breaks.
 PIECES = [
@@ -230,3 +230,33 @@ async def test_scrollbar_is_repainted_only_when_its_thumb_moves(view_app, monkey
         # 60 rows of a 3000-row text move the thumb about one cell: a few repaints, not 60.
         assert view.scroll_y == view.max_scroll_y - 60 + height - 1
         assert 1 <= len(painted) <= 10
+
+
+async def test_changes_out_of_view_are_forgotten_not_repainted(view_app, monkeypatch) -> None:
+    text = "\n".join(f"line {n} with some words" for n in range(200))
+    app = view_app()
+    async with app.run_test(size=(30 + 3, 10)) as pilot:  # padding and scrollbar
+        view = app.query_one(DocumentView)
+        view.load(text)
+        await pilot.pause()
+        assert view.wrap is not None
+        view.scroll_to(y=45, animate=False, immediate=True)  # rows painted, then kept
+        await pilot.pause()
+        view.scroll_to(y=0, animate=False, immediate=True)
+        await pilot.pause()
+        painted: list[tuple[int, int]] = []
+        original = DocumentView.refresh_lines
+
+        def counting(self: DocumentView, first: int, count: int = 1) -> None:
+            painted.append((first, count))
+            original(self, first, count)
+
+        monkeypatch.setattr(DocumentView, "refresh_lines", counting)
+        starts = [text.index(f"line {n} ") for n in (3, 50, 120, 199)]
+        view.set_suggestions(Hint(start, start + 4, "denial", "rule") for start in starts)
+        assert painted == [(3, 1)]  # the others are not in view
+        view.scroll_to(y=45, animate=False, immediate=True)
+        await pilot.pause()
+        row = view.wrap.row_of(starts[1])
+        strip = view.render_line(row - int(view.scroll_y))
+        assert any(seg.style and seg.style.underline2 for seg in strip)  # painted anew
