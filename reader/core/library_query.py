@@ -14,6 +14,7 @@ import re
 import sqlite3
 import threading
 import urllib.parse
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -43,6 +44,9 @@ Key = tuple[Any, ...]  # (sort value, id), or (id,) when sorting by id
 # Private-use characters mark a match inside a snippet; they are removed before display.
 MATCH_START, MATCH_END = "\ue000", "\ue001"
 SNIPPET_TOKENS = 12
+PASSAGE_MATCHES = 1000  # matches weighed for a snippet (a long text may hold many more)
+# Longer texts get no FTS5 snippet, which weighs every match (seconds over a megabyte).
+LONG_DOCUMENT = 100_000
 # Shorter prefixes expand to a large part of the vocabulary (0.15-0.3 s on 100k documents).
 MIN_PREFIX = 3
 # Above this many rows a filter is tested row by row along the sort index; below it the
@@ -96,28 +100,71 @@ def fts_query(text: str) -> str | None:
 
 
 def passage(text: str, typed: str) -> str | None:
-    """The first place in ``text`` where a phrase of what was typed occurs, as
-    :meth:`LibraryQuery.snippets` gives a snippet: about SNIPPET_TOKENS words, matches between
-    MATCH_START and MATCH_END. Found in Python for long documents, where FTS5's snippet,
-    which weighs every match, takes seconds; unlike FTS5, letters match only their own case
-    folding (no diacritics removed)."""
+    """The place in ``text`` that shows the most of what was typed, as
+    :meth:`LibraryQuery.snippets` gives it: about SNIPPET_TOKENS words from a little before
+    the first match that shows the most different phrases typed, matches between MATCH_START
+    and MATCH_END. Unlike FTS5, letters match only their own case folding (no diacritics
+    removed)."""
     chunks, prefix = typed_phrases(typed)
-    phrases = []
-    for i, chunk in enumerate(chunks):
-        words = r"\W+".join(re.escape(w) for w in re.findall(r"\w+", chunk))
-        phrases.append(rf"\b{words}" + (r"\w*" if prefix and i == len(chunks) - 1 else r"\b"))
-    if not phrases:
+    words = [re.findall(r"\w+", chunk) for chunk in chunks]
+    if not words:
         return None
-    pattern = re.compile("|".join(phrases), re.IGNORECASE)
-    first = pattern.search(text)
+    pattern = _phrases_pattern(words, prefix, re.IGNORECASE)
+    folded = text.lower()
+    if len(folded) == len(text):  # one character for one: the offsets hold
+        # Searched in lower case: several times faster than ignoring case.
+        lower = [[w.lower() for w in phrase] for phrase in words]
+        first = _best_match(_phrases_pattern(lower, prefix), folded)
+    else:
+        first = _best_match(pattern, text)
     if first is None:
         return None
-    lead = [m.start() for m in _WORD.finditer(text, max(0, first.start() - 100), first.start())]
-    start = lead[-2:][0] if lead else first.start()
-    rest = itertools.islice(_WORD.finditer(text, first.start()), SNIPPET_TOKENS - len(lead[-2:]))
+    at = first.start()
+    lead = [m.start() for m in _WORD.finditer(text, max(0, at - 100), at)]
+    start = lead[-2:][0] if lead else at
+    rest = itertools.islice(_WORD.finditer(text, at), SNIPPET_TOKENS - len(lead[-2:]))
     end = max([first.end(), *(m.end() for m in rest)])
     marked = pattern.sub(lambda m: MATCH_START + m.group() + MATCH_END, text[start:end])
     return ("…" if start > 0 else "") + marked + ("…" if end < len(text) else "")
+
+
+def _phrases_pattern(phrases: list[list[str]], prefix: bool, flags: int = 0) -> re.Pattern[str]:
+    """One group per distinct phrase (its words apart by anything but a word character), the
+    last phrase's last word a prefix when ``prefix``."""
+    patterns = []
+    for i, phrase in enumerate(phrases):
+        words = r"\W+".join(re.escape(w) for w in phrase)
+        patterns.append(rf"\b{words}" + (r"\w*" if prefix and i == len(phrases) - 1 else r"\b"))
+    return re.compile("|".join(f"({p})" for p in dict.fromkeys(patterns)), flags)
+
+
+def _best_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of ``pattern`` (one group per phrase) whose passage shows the most
+    different phrases: read only until one shows them all."""
+    phrases = pattern.groups
+    if phrases == 1:
+        return pattern.search(text)
+    best, most = None, 0
+    ahead: deque[tuple[re.Match[str], int]] = deque()  # matches, where their passage ends
+
+    def weigh(until: int) -> bool:
+        """Weigh the matches whose passage ends before ``until``; True when one shows all."""
+        nonlocal best, most
+        while ahead and ahead[0][1] <= until:
+            match, end = ahead.popleft()
+            shown = len({match.lastindex, *(m.lastindex for m, _ in ahead if m.start() < end)})
+            if shown > most:
+                best, most = match, shown
+        return most == phrases
+
+    for match in itertools.islice(pattern.finditer(text), PASSAGE_MATCHES):
+        if weigh(match.start()):
+            return best
+        # The words a passage surely shows from its match (it may begin two words before).
+        words = itertools.islice(_WORD.finditer(text, match.start()), SNIPPET_TOKENS - 2)
+        ahead.append((match, max([match.end(), *(w.end() for w in words)])))
+    weigh(len(text) + 1)
+    return best
 
 
 def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
@@ -325,10 +372,28 @@ class LibraryQuery:
         return rows[0].id if rows else None
 
     def snippets(self, query: str, ids: Iterable[int]) -> dict[int, str]:
-        """The best matching passage of each document, matches between MATCH_START/END."""
-        match = fts_query(query)
+        """The passage of each document that shows the most of ``query``, matches between
+        MATCH_START and MATCH_END: found by :func:`passage` in the texts (a millisecond for a
+        page of rows); FTS5 gives those it misses (it folds diacritics: ``Muller`` finds
+        ``Müller``), unless the text is long."""
         ids = list(ids)
-        if match is None or not ids:
+        if fts_query(query) is None or not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        found: dict[int, str] = {}
+        missed: list[int] = []
+        for doc_id, text in self.conn.execute(
+            f"SELECT id, text FROM documents WHERE id IN ({marks})", ids
+        ):
+            if (shown := passage(text, query)) is not None:
+                found[doc_id] = shown
+            elif len(text) < LONG_DOCUMENT:
+                missed.append(doc_id)
+        return found | self._fts_snippets(query, missed) if missed else found
+
+    def _fts_snippets(self, query: str, ids: list[int]) -> dict[int, str]:
+        match = fts_query(query)
+        if match is None:
             return {}
         marks = ", ".join("?" for _ in ids)
         # A prefix term costs a vocabulary walk per lookup: then one pass over the matches
@@ -340,15 +405,6 @@ class LibraryQuery:
             [MATCH_START, MATCH_END, SNIPPET_TOKENS, match, *ids],
         )
         return {int(r[0]): r[1] for r in rows}
-
-    def passages(self, query: str, ids: Iterable[int]) -> dict[int, str]:
-        """What :meth:`snippets` gives, found by :func:`passage` (for long documents)."""
-        found: dict[int, str] = {}
-        for doc_id in ids:
-            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            if row is not None and (text := passage(row[0], query)) is not None:
-                found[doc_id] = text
-        return found
 
     def titles(self, text: str, limit: int = 20) -> list[tuple[int, str]]:
         """Documents whose title has every word typed (the last as a prefix), by title."""

@@ -55,7 +55,6 @@ from reader.core.text import one_line
 from reader.ui.key_bar import KeyBar
 
 CACHED_PAGES = 32
-LONG_DOCUMENT = 100_000  # characters; longer ones' snippets are found in Python
 DRAWN_LINES = 512  # rows' lines kept drawn
 SEARCH_DELAY = 0.2  # seconds of quiet typing before the search runs
 
@@ -329,12 +328,10 @@ class DocumentList(ScrollView, can_focus=True):
             post_unless_stale(self, self._Read(epoch, page=(number, read(query))), stale)
 
     def _read_snippets(self, epoch: int, text: str, number: int, rows: list[DocumentRow]) -> None:
-        """The snippets of a page's rows: FTS5's, but for long documents the first passage
-        that matches (FTS5 may take seconds over a megabyte of matches)."""
+        """The snippets of a page's rows."""
         stale = self._stale(epoch)
         with worker_query(self.connections.snippets, stale) as query:
-            found = query.snippets(text, [r.id for r in rows if r.chars < LONG_DOCUMENT])
-            found |= query.passages(text, [r.id for r in rows if r.chars >= LONG_DOCUMENT])
+            found = query.snippets(text, [r.id for r in rows])
             post_unless_stale(self, self._Read(epoch, snippets=(number, found)), stale)
 
     def _snippets_later(self, number: int, rows: list[DocumentRow]) -> None:

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from reader.core.library_query import (
@@ -451,9 +451,10 @@ def marked(word: str) -> str:
             f"Intro line. {marked('The')} ministry DENIED {marked('the')} {marked('report')},"
             " and then it denied it…",
         ),
-        (  # the first of any phrase
+        (  # the first passage showing both phrases, not the first "report" alone
             "u.s. report ",
-            f"…DENIED the {marked('report')}, and then it denied it again; officials said the…",
+            f"…said the {marked('U.S')}. {marked('report')} was baseless. Intro line. The"
+            " ministry DENIED…",
         ),
         (
             "u.s.",
@@ -481,8 +482,93 @@ def test_passage_is_a_marked_piece_of_the_text(words: list[str], data: st.DataOb
     assert found.startswith("…") == (not text.startswith(plain))
 
 
-def test_passages_read_the_texts(store: Store, lq: LibraryQuery) -> None:
-    drones = [i for i in store.document_ids() if "drones" in store.document(i).text][:3]
-    found = lq.passages("drones", [*drones, 10_000])
-    assert sorted(found) == sorted(drones)
-    assert all(f"{MATCH_START}drones{MATCH_END}" in found[i] for i in drones)
+@given(st.lists(st.sampled_from([*WORDS, "Drones", "DENIED"]), min_size=1, max_size=80), st.data())
+def test_passage_shows_as_many_of_two_words_as_any_place_does(
+    words: list[str], data: st.DataObject
+) -> None:
+    assume(len({w.lower() for w in words}) >= 2)
+    text = " ".join(words) + "."
+    distinct = sorted({w.lower() for w in words})
+    typed = data.draw(st.lists(st.sampled_from(distinct), min_size=2, max_size=2, unique=True))
+    wanted = {w.lower() for w in typed}
+    # The most of the two that any run of the words a passage surely shows holds.
+    shown = SNIPPET_TOKENS - 2
+    most = max(
+        len(wanted & {w.lower() for w in words[i : i + shown]})
+        for i, word in enumerate(words)
+        if word.lower() in wanted
+    )
+    found = passage(text, " ".join(typed) + " ")
+    assert found is not None
+    plain = found.replace(MATCH_START, "").replace(MATCH_END, "").strip("…")
+    assert plain in text and len(plain.split()) <= SNIPPET_TOKENS
+    marked = {p.lower() for p, is_match in snippet_parts(found) if is_match}
+    assert marked <= wanted and len(marked) >= most
+
+
+def test_passage_shows_the_most_phrases_typed_together() -> None:
+    text = (
+        "Sources said the talks were on. " * 5
+        + "A condition was set by the ministry before the talks began last week. "
+        + "One official, speaking on condition of anonymity, denied it. "
+        + "Later the condition of anonymity was lifted."
+    )
+    found = passage(text, "condition of anonymity ")
+    assert found == (
+        f"…speaking on {marked('condition')} {marked('of')} {marked('anonymity')},"
+        f" denied it. Later the {marked('condition')} {marked('of')} {marked('anonymity')}…"
+    )
+    assert passage(text, "talks anonymity ") == passage(text, "talks ")  # never together
+
+
+def test_passage_when_lower_case_changes_the_length() -> None:
+    text = "İstanbul: the ministry DENIED the report, the ministry said."
+    assert len(text.lower()) != len(text)
+    assert passage(text, "denied") == (
+        f"…the ministry {marked('DENIED')} the report, the ministry said…"
+    )
+    assert passage(text, "istanbul") == (
+        f"{marked('İstanbul')}: the ministry DENIED the report, the ministry said…"
+    )
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> LibraryQuery:
+    texts = [
+        "The ministry denied it; officials said so.",
+        "Herr Müller denied the report.",
+        "Müller spoke. " + "Nothing more. " * 20,
+    ]
+    store = Store(tmp_path / "mixed.db")
+    store.import_documents(
+        [NewDocument(f"m{i}", f"M{i}", t, sha256_hex(t)) for i, t in enumerate(texts)]
+    )
+    return LibraryQuery(store.conn)
+
+
+def test_snippets_come_from_the_texts_and_fts5_only_for_what_python_misses(
+    mixed: LibraryQuery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[list[int]] = []
+    fts = LibraryQuery._fts_snippets
+
+    def recorded(self: LibraryQuery, query: str, ids: list[int]) -> dict[int, str]:
+        asked.append(ids)
+        return fts(self, query, ids)
+
+    monkeypatch.setattr(LibraryQuery, "_fts_snippets", recorded)
+    found = mixed.snippets("denied", [1, 2, 10_000])
+    assert found == {
+        1: f"The ministry {marked('denied')} it; officials said so…",
+        2: f"Herr Müller {marked('denied')} the report…",
+    }
+    assert asked == []
+    asked.clear()
+    found = mixed.snippets("muller", [2, 3])  # diacritics folded by FTS5 alone
+    assert asked == [[2, 3]]
+    assert found[2] == f"Herr {marked('Müller')} denied the report."  # FTS5's own snippet
+    assert found[3].startswith(f"{marked('Müller')} spoke.")
+    monkeypatch.setattr("reader.core.library_query.LONG_DOCUMENT", 100)
+    asked.clear()
+    assert sorted(mixed.snippets("muller", [2, 3])) == [2]  # no FTS5 over a long text
+    assert asked == [[2]]

@@ -473,30 +473,25 @@ async def test_enter_while_searching_opens_the_first_result(
         assert reading.doc_id == target
 
 
-async def test_long_documents_get_the_first_matching_passage_as_snippet(
+async def test_snippets_of_a_page_are_read_by_a_worker_once(
     make_app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("reader.ui.library.LONG_DOCUMENT", 2000)  # two of the three "said"
-    asked: dict[str, list[int]] = {"snippets": [], "passages": []}
-    for name in asked:
-        method = getattr(LibraryQuery, name)
+    asked: list[tuple[str, list[int]]] = []
+    snippets = LibraryQuery.snippets
 
-        def recorded(
-            self: LibraryQuery, text: str, ids: list[int], method: Any = method, name: str = name
-        ) -> dict[int, str]:
-            asked[name] += ids
-            return method(self, text, ids)
+    def recorded(self: LibraryQuery, text: str, ids: list[int]) -> dict[int, str]:
+        asked.append((threading.current_thread().name, list(ids)))
+        return snippets(self, text, ids)
 
-        monkeypatch.setattr(LibraryQuery, name, recorded)
+    monkeypatch.setattr(LibraryQuery, "snippets", recorded)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await type_search(pilot, "said")
         documents = app.library.documents
         rows = [documents.row(i) for i in range(documents.row_count)]
         assert len(rows) == 3 and all(r is not None and r.snippet for r in rows)
-        long = [r.id for r in rows if r is not None and r.chars >= 2000]
-        assert sorted(asked["passages"]) == sorted(long) and len(long) == 2
-        assert asked["snippets"] == [r.id for r in rows if r is not None and r.id not in long]
+        assert [ids for _, ids in asked] == [[r.id for r in rows if r is not None]]
+        assert threading.main_thread().name not in {name for name, _ in asked}
         for row in rows:
             assert "\ue000said\ue001" in row.snippet.lower()  # type: ignore[union-attr]
 
