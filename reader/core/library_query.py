@@ -9,6 +9,7 @@ is only used to land far from any known key (a jump to the middle of the list).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 import sqlite3
@@ -57,6 +58,8 @@ PAGE_SIZE = 100  # rows read at once by a list
 PROGRESS_STEPS = 10_000  # SQLite steps between two asks whether a shared query must stop
 
 _WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+Occurrence = tuple[int, int, int]  # start, end, which phrase
 _COLUMNS = "id, external_id, title, length(text), status, annotation_count, updated_at"
 
 
@@ -106,65 +109,84 @@ def passage(text: str, typed: str) -> str | None:
     and MATCH_END. Unlike FTS5, letters match only their own case folding (no diacritics
     removed)."""
     chunks, prefix = typed_phrases(typed)
-    words = [re.findall(r"\w+", chunk) for chunk in chunks]
-    if not words:
+    phrases = [re.findall(r"\w+", chunk) for chunk in chunks]
+    if not phrases:
         return None
-    pattern = _phrases_pattern(words, prefix, re.IGNORECASE)
     folded = text.lower()
     if len(folded) == len(text):  # one character for one: the offsets hold
         # Searched in lower case: several times faster than ignoring case.
-        lower = [[w.lower() for w in phrase] for phrase in words]
-        first = _best_match(_phrases_pattern(lower, prefix), folded)
+        lower = [[w.lower() for w in phrase] for phrase in phrases]
+        first = _best_match(_phrase_patterns(lower, prefix), folded)
     else:
-        first = _best_match(pattern, text)
+        first = _best_match(_phrase_patterns(phrases, prefix, re.IGNORECASE), text)
     if first is None:
         return None
-    at = first.start()
+    at, first_end = first
     lead = [m.start() for m in _WORD.finditer(text, max(0, at - 100), at)]
     start = lead[-2:][0] if lead else at
     rest = itertools.islice(_WORD.finditer(text, at), SNIPPET_TOKENS - len(lead[-2:]))
-    end = max([first.end(), *(m.end() for m in rest)])
-    marked = pattern.sub(lambda m: MATCH_START + m.group() + MATCH_END, text[start:end])
+    end = max([first_end, *(m.end() for m in rest)])
+    patterns = _phrase_patterns(phrases, prefix, re.IGNORECASE)
+    shown = re.compile("|".join(rf"\b{p.pattern}" for p in patterns), re.IGNORECASE)
+    marked = shown.sub(lambda m: MATCH_START + m.group() + MATCH_END, text[start:end])
     return ("…" if start > 0 else "") + marked + ("…" if end < len(text) else "")
 
 
-def _phrases_pattern(phrases: list[list[str]], prefix: bool, flags: int = 0) -> re.Pattern[str]:
-    """One group per distinct phrase (its words apart by anything but a word character), the
-    last phrase's last word a prefix when ``prefix``."""
+def _phrase_patterns(
+    phrases: list[list[str]], prefix: bool, flags: int = 0
+) -> list[re.Pattern[str]]:
+    """A pattern per distinct phrase: its words apart by anything but a word character, the
+    last phrase's last word a prefix when ``prefix``. Each begins with its first letters
+    (not ``\\b``), so that ``re`` can skip ahead to them: the start of a word is tested on
+    each match (:func:`_occurrences`)."""
     patterns = []
     for i, phrase in enumerate(phrases):
         words = r"\W+".join(re.escape(w) for w in phrase)
-        patterns.append(rf"\b{words}" + (r"\w*" if prefix and i == len(phrases) - 1 else r"\b"))
-    return re.compile("|".join(f"({p})" for p in dict.fromkeys(patterns)), flags)
+        patterns.append(words + (r"\w*" if prefix and i == len(phrases) - 1 else r"\b"))
+    return [re.compile(p, flags) for p in dict.fromkeys(patterns)]
 
 
-def _best_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The first match of ``pattern`` (one group per phrase) whose passage shows the most
-    different phrases: read only until one shows them all."""
-    phrases = pattern.groups
-    if phrases == 1:
-        return pattern.search(text)
-    best, most = None, 0
-    ahead: deque[tuple[re.Match[str], int]] = deque()  # matches, where their passage ends
+def _occurrences(pattern: re.Pattern[str], text: str, phrase: int) -> Iterator[Occurrence]:
+    """Where ``pattern`` matches at the start of a word, as (start, end, ``phrase``)."""
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        start = match.start()
+        if start == 0 or not _WORD_CHAR.match(text, start - 1):
+            yield start, match.end(), phrase
+            at = match.end()
+        else:
+            at = start + 1
+
+
+def _best_match(patterns: list[re.Pattern[str]], text: str) -> tuple[int, int] | None:
+    """Where the first occurrence of a phrase is whose passage shows the most different
+    phrases: read only until one shows them all."""
+    occurrences = heapq.merge(*(_occurrences(p, text, i) for i, p in enumerate(patterns)))
+    best: Occurrence | None = None
+    most = 0
+    ahead: deque[tuple[Occurrence, int]] = deque()  # occurrences, where their passage ends
 
     def weigh(until: int) -> bool:
-        """Weigh the matches whose passage ends before ``until``; True when one shows all."""
+        """Weigh the occurrences whose passage ends before ``until``; True when one shows
+        every phrase."""
         nonlocal best, most
         while ahead and ahead[0][1] <= until:
-            match, end = ahead.popleft()
-            shown = len({match.lastindex, *(m.lastindex for m, _ in ahead if m.start() < end)})
+            found, end = ahead.popleft()
+            shown = len({found[2], *(o[2] for o, _ in ahead if o[0] < end)})
             if shown > most:
-                best, most = match, shown
-        return most == phrases
+                best, most = found, shown
+        return most == len(patterns)
 
-    for match in itertools.islice(pattern.finditer(text), PASSAGE_MATCHES):
-        if weigh(match.start()):
-            return best
+    for found in itertools.islice(occurrences, PASSAGE_MATCHES):
+        if len(patterns) == 1 or weigh(found[0]):
+            best = best or found
+            break
         # The words a passage surely shows from its match (it may begin two words before).
-        words = itertools.islice(_WORD.finditer(text, match.start()), SNIPPET_TOKENS - 2)
-        ahead.append((match, max([match.end(), *(w.end() for w in words)])))
-    weigh(len(text) + 1)
-    return best
+        words = itertools.islice(_WORD.finditer(text, found[0]), SNIPPET_TOKENS - 2)
+        ahead.append((found, max([found[1], *(w.end() for w in words)])))
+    else:
+        weigh(len(text) + 1)
+    return (best[0], best[1]) if best is not None else None
 
 
 def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
@@ -220,12 +242,18 @@ class LibraryQuery:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._hits_for: str | None = None
+        self._hit_count = 0
         self._labelled_for: tuple[str, int, int] | None = None
         self._own_changes = 0  # rows this object wrote to its temporary tables
 
     # -- the list ------------------------------------------------------------------
 
     def count(self, view: View) -> int:
+        match = fts_query(view.query)
+        if match and not (view.status or view.label):
+            # The index holds each document once (the store keeps it so): its matches are
+            # the count, known once they are remembered.
+            return self._remember_hits(match)
         # Sets tested along the smallest covering index: no document row is read.
         where, params = self._filters(view, plus_status=False, plus_sets=True)
         return int(
@@ -492,13 +520,14 @@ class LibraryQuery:
             clauses.append(f"{plus}id IN (SELECT id FROM temp.library_hits)")
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
-    def _remember_hits(self, match: str) -> None:
-        if self._hits_for == match:
-            return
-        self._fill(
-            "library_hits", "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", match
-        )
-        self._hits_for = match
+    def _remember_hits(self, match: str) -> int:
+        """Keep the documents matching ``match``; their number."""
+        if self._hits_for != match:
+            self._hit_count = self._fill(
+                "library_hits", "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", match
+            )
+            self._hits_for = match
+        return self._hit_count
 
     def _remember_labelled(self, label: str) -> None:
         """The documents with a live annotation of ``label`` (a pass over its annotations:
@@ -514,12 +543,14 @@ class LibraryQuery:
         version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
         return version, self.conn.total_changes - self._own_changes
 
-    def _fill(self, table: str, ids_sql: str, parameter: str) -> None:
+    def _fill(self, table: str, ids_sql: str, parameter: str) -> int:
+        """Put the ids ``ids_sql`` selects in a temporary table; how many there are."""
         before = self.conn.total_changes
         self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
         self.conn.execute(f"DELETE FROM temp.{table}")
-        self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} {ids_sql}", (parameter,))
+        filled = self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} {ids_sql}", (parameter,))
         self._own_changes += self.conn.total_changes - before
+        return filled.rowcount
 
     @staticmethod
     def _order(sort: Sort, descending: bool) -> str:
