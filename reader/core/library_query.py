@@ -468,22 +468,27 @@ class LibraryQuery:
         return dict(self.conn.execute(sql))
 
     def stats(self) -> Stats:
+        """Every count of the statistics screen: two passes over the annotations (one for
+        labels and annotators together, one for the documents per label)."""
         by_status = self.status_counts()
         live = "FROM annotations WHERE deleted_at IS NULL"
+        by_label: dict[str, int] = {}
+        by_annotator: dict[str, int] = {}
+        for label, annotator, count in self.conn.execute(
+            f"SELECT label, annotator, count(*) {live} GROUP BY label, annotator"
+        ):
+            by_label[label] = by_label.get(label, 0) + count
+            by_annotator[annotator] = by_annotator.get(annotator, 0) + count
         return Stats(
             documents=sum(by_status.values()),
             by_status=by_status,
-            by_label=self.label_counts(),
+            by_label=dict(sorted(by_label.items())),
             documents_by_label=dict(
                 self.conn.execute(
                     f"SELECT label, count(DISTINCT doc_id) {live} GROUP BY label ORDER BY label"
                 )
             ),
-            by_annotator=dict(
-                self.conn.execute(
-                    f"SELECT annotator, count(*) {live} GROUP BY annotator ORDER BY annotator"
-                )
-            ),
+            by_annotator=dict(sorted(by_annotator.items())),
         )
 
     # -- SQL pieces ----------------------------------------------------------------

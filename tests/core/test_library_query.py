@@ -253,6 +253,21 @@ def test_stats(lq: LibraryQuery) -> None:
     assert stats.by_annotator == {"ana": 14}
 
 
+def test_stats_by_label_and_annotator_count_live_annotations(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "r.db", n=7)  # "ana": denial on 1 and 7, official on 4
+    with Store(store.path, annotator="bo") as bo:
+        bo.add_annotation(1, 4, 9, "denial")
+        bo.add_annotation(2, 0, 3, "denial")
+        gone = bo.add_annotation(3, 0, 3, "official statement")
+        bo.delete_annotation(gone.id)
+    stats = LibraryQuery(store.conn).stats()
+    assert stats.by_label == {"denial": 4, "official statement": 1}
+    assert stats.documents_by_label == {"denial": 3, "official statement": 1}
+    assert stats.by_annotator == {"ana": 3, "bo": 2}
+    assert list(stats.by_label) == sorted(stats.by_label)
+    assert stats.documents == 7
+
+
 @pytest.mark.parametrize(("typed", "expression"), [("dr", '"dr"'), ("dro", '"dro"*')])
 def test_prefix_search_starts_at_three_letters(typed: str, expression: str) -> None:
     assert fts_query(typed) == expression

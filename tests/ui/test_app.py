@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.color import Color
-from textual.widgets import HelpPanel, Input, ProgressBar, Select
+from textual.widgets import HelpPanel, Input, ProgressBar, Select, Static
 
 from reader.config import Config
+from reader.core.library_query import LibraryQuery, Stats
 from reader.core.store import Store
 from reader.ui.adjudicate import AdjudicationScreen
 from reader.ui.app import DARK, LIGHT, ReaderApp
@@ -143,7 +147,10 @@ async def test_stats_screen_from_the_palette(db: Path) -> None:
         app.store.set_status(ids[1], "done")
         await run_command(pilot, app, "statistics")
         assert isinstance(app.screen, StatsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         stats = app.screen.stats
+        assert stats is not None
         assert stats.by_status == {"new": 2, "in_progress": 1, "done": 1}
         assert stats.by_label == {"denial": 1} and stats.by_annotator == {"tester": 1}
         await pilot.press("escape")
@@ -268,6 +275,68 @@ async def test_prompt_escape_cancels(db: Path) -> None:
         assert not app.workers
 
 
+def shown(screen: StatsScreen, part: str) -> str:
+    """The text of one of the screen's tables (or of what stands in for it)."""
+    console = Console(width=100, file=io.StringIO())
+    console.print(screen.query_one(f"#stats-{part}", Static).content)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+async def test_stats_are_counted_by_a_worker_while_the_screen_answers(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    threads: list[str] = []
+    stats = LibraryQuery.stats
+
+    def slow_stats(self: LibraryQuery) -> Stats:
+        threads.append(threading.current_thread().name)
+        release.wait(10)
+        return stats(self)
+
+    monkeypatch.setattr(LibraryQuery, "stats", slow_stats)
+    app = app_on(db)
+    async with app.run_test(size=SIZE) as pilot:
+        ids = app.store.document_ids()
+        app.store.add_annotations(ids[0], [(0, 3, "denial"), (4, 9, "anonymous source")])
+        app.store.set_status(ids[1], "done")
+        app.action_show_stats()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        for _ in range(100):  # the status counts come first
+            if "Documents" in shown(screen, "documents"):
+                break
+            await pilot.pause(0.01)
+        documents = shown(screen, "documents").split("\n")
+        assert any(line.split("│")[1:3] == [" in progress ", "         1 "] for line in documents)
+        assert any(line.split("│")[1:3] == [" all         ", "         4 "] for line in documents)
+        assert shown(screen, "labels") == "counting annotations…\n" and screen.stats is None
+        await pilot.press("question_mark")  # the screen answers meanwhile
+        assert screen.query("HelpPanel")
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.stats is not None
+        assert screen.stats.by_label == {"anonymous source": 1, "denial": 1}
+        assert "anonymous source" in shown(screen, "labels") and "tester" in shown(
+            screen, "annotators"
+        )
+    assert threads and threading.main_thread().name not in threads
+
+
+async def test_leaving_the_stats_stops_their_count(db: Path) -> None:
+    app = app_on(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_show_stats()
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+        await app.workers.wait_for_complete()
+        assert screen.counts.closed
+
+
 def test_stats_snapshot(snap_compare, db: Path) -> None:
     async def show_stats(pilot) -> None:
         app = pilot.app
@@ -275,6 +344,7 @@ def test_stats_snapshot(snap_compare, db: Path) -> None:
         app.store.add_annotations(ids[0], [(0, 3, "denial"), (4, 9, "anonymous source")])
         app.store.set_status(ids[1], "done")
         app.action_show_stats()
+        await app.workers.wait_for_complete()
         await pilot.pause()
 
     assert snap_compare(app_on(db), terminal_size=SIZE, run_before=show_stats)
