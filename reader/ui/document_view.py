@@ -779,19 +779,32 @@ class DocumentView(SteadyScrollView, can_focus=True):
             return Strip.blank(self.scrollable_content_region.width, self._look().base)
         strip = self._cache.get(row)
         if strip is None:
-            strip = self._render_row(row).extend_cell_length(wrap.width, self._look().base)
-            self._cache[row] = strip
+            # As wide as the content region (the scrollbar covers the last cells), so that
+            # Textual takes the row as it is.
+            segments = self._render_row(row)
+            width = self.content_region.width
+            filled = sum(segment.cell_length for segment in segments)
+            if filled < width:
+                segments.append(Segment(" " * (width - filled), self._look().base))
+            strip = self._cache[row] = Strip(segments, max(width, filled))
         return strip
 
-    def _render_row(self, row: int) -> Strip:
+    def _render_row(self, row: int) -> list[Segment]:
         assert self._wrap is not None
         start, end = self._wrap.starts[row], self._wrap.ends[row]
+        styles = self._styles.overlapping(start, end)
+        hints = self._hints.overlapping(start, end)
+        highlights = self._highlights.overlapping(start, end)
+        selection = self.selection or (0, 0)
+        plain = not (styles or hints or highlights) and not start <= self.cursor <= end
+        if plain and (selection[1] <= start or selection[0] >= end):  # most rows
+            return [Segment(self.text[start:end], self._look().base)] if start < end else []
         paint = _Paint(
             look=self._look(),
-            styles=self._styles.overlapping(start, end),
-            hints=self._hints.overlapping(start, end),
-            highlights=self._highlights.overlapping(start, end),
-            selection=self.selection or (0, 0),
+            styles=styles,
+            hints=hints,
+            highlights=highlights,
+            selection=selection,
             cursor=(self.cursor, self._step_char(self.cursor, 1)),
         )
         cuts = {start, end}
@@ -804,7 +817,7 @@ class DocumentView(SteadyScrollView, can_focus=True):
         segments = [Segment(self.text[a:b], paint.style_at(a)) for a, b in pairwise(points)]
         if self.cursor == end and self._row_last(row) == end:
             segments.append(Segment(" ", paint.style_at(end)))
-        return Strip(segments)
+        return segments
 
     # -- mouse ------------------------------------------------------------------------
 
