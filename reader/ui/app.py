@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from functools import cached_property, partial
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -106,6 +107,13 @@ class ReaderApp(App[None]):
         self.set_reactive(App.theme, DARK.name)
         self.stylesheet.set_variables(self.get_css_variables())
         self.set_keymap(self.config.keymap)
+
+    def run(self, **options: Any) -> None:
+        """Run the app (``App.run``). What is loaded by then (modules, classes, the store)
+        lives as long as the app: frozen, the garbage collector never walks it again (a
+        full collection took 25 ms at start, and as long in the middle of a key)."""
+        gc.freeze()
+        return super().run(**options)
 
     @cached_property
     def work(self) -> BackgroundWork:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import sqlite3
 import threading
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.app import App
 from textual.color import Color
 from textual.widgets import HelpPanel, Input, ProgressBar, Select, Static
 
@@ -101,6 +103,18 @@ async def test_themes_from_config_and_toggle(db: Path) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         assert app.theme == LIGHT.name
+
+
+def test_running_the_app_first_freezes_what_is_loaded(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(App, "run", lambda self, **options: calls.append(options) or "ran")
+    app = app_on(db)
+    assert app.run(headless=True, size=(80, 24)) == "ran"  # type: ignore[func-returns-value]
+    app.store.close()
+    assert calls == ["freeze", {"headless": True, "size": (80, 24)}]
 
 
 async def test_the_app_opens_in_the_dark_theme_with_its_colours(db: Path) -> None:
