@@ -253,7 +253,7 @@ class AnnotationPanel(SteadyScrollView, can_focus=True):
         return self._look_cache
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.size.width  # under the scrollbar too: Textual takes the line as it is
         index, part = divmod(int(self.scroll_y) + y, ROW_HEIGHT)
         look = self._look()
         if index >= len(self._entries):
