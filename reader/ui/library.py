@@ -430,16 +430,16 @@ class DocumentList(ScrollView, can_focus=True):
                 self.refresh_lines(1 + index * self.row_height, self.row_height)
 
     def on_focus(self) -> None:
-        self._forget_drawing()
+        self._forget_drawing(styles=True)
         self.refresh()
 
     def on_blur(self) -> None:
-        self._forget_drawing()
+        self._forget_drawing(styles=True)
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._forget_drawing()
+        self._forget_drawing(styles=True)
 
     # -- actions -------------------------------------------------------------------
 
@@ -524,10 +524,12 @@ class DocumentList(ScrollView, can_focus=True):
         self._lines[key] = strip
         return strip
 
-    def _forget_drawing(self) -> None:
-        """Drop the drawn lines and resolved styles (the rows or the styles changed)."""
+    def _forget_drawing(self, *, styles: bool = False) -> None:
+        """Drop the drawn lines (the rows changed), and with ``styles`` the resolved styles
+        (the styles changed)."""
         self._lines.clear()
-        self._styles.clear()
+        if styles:
+            self._styles.clear()
 
     def _style(self, component: str | None, cursor: bool) -> Style:
         """A component's style (resolved against the list's background), on the cursor row
@@ -729,7 +731,8 @@ class LibraryScreen(Screen[None]):
             parts.append(" ")
             parts.append((one_line(label.name), f"{label.color} {label.style}"))
             parts.append(f" {counted.get(label.name, 0):,}" if counted is not None else " …")
-        self.query_one("#summary", Static).update(Content.assemble(*parts))
+        # One line, its size set by the stylesheet: repainted, never laid out again.
+        self.query_one("#summary", Static).update(Content.assemble(*parts), layout=False)
 
     @on(DocumentList.Changed)
     def update_view_line(self) -> None:
@@ -744,7 +747,7 @@ class LibraryScreen(Screen[None]):
             f"{documents.row_count:,} shown  ·  sort: {SORT_TEXT[view.sort]} {arrow}"
             f"  ·  status: {status}  ·  label: {label}{search}{reading}"
         )
-        self.query_one("#view-line", Static).update(Content(text))
+        self.query_one("#view-line", Static).update(Content(text), layout=False)
 
     # -- opening -------------------------------------------------------------------
 

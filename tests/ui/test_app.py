@@ -122,9 +122,21 @@ async def test_the_app_opens_in_the_dark_theme_with_its_colours(db: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         assert app.theme == DARK.name and app.current_theme is DARK
         assert app.screen.styles.background == Color.parse(DARK.background)
-        assert app.library.documents.styles.background == Color.parse(DARK.surface)
+        documents = app.library.documents
+        assert documents.styles.background == Color.parse(DARK.surface)
+
+        def cursor_colour() -> str:
+            style = next(iter(documents.render_line(1 + documents.cursor))).style
+            assert style is not None and style.bgcolor is not None
+            return Color.from_rich_color(style.bgcolor).hex
+
+        dark = Color.parse(app.theme_variables["block-cursor-background"]).hex
+        assert cursor_colour() == dark
         await pilot.press("ctrl+t")
-        assert app.library.documents.styles.background == Color.parse(LIGHT.surface)
+        await pilot.pause()
+        assert documents.styles.background == Color.parse(LIGHT.surface)
+        light = Color.parse(app.theme_variables["block-cursor-background"]).hex
+        assert cursor_colour() == light != dark  # rows drawn again in the new theme
 
 
 async def test_unknown_theme_is_a_warning(db: Path) -> None:
