@@ -225,8 +225,9 @@ class ReadingScreen(Screen[int]):
                     markup=False,
                 )
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self._save_position()
+        await self.suggestions.close()
 
     def _legend(self) -> Text:
         legend = Text()

@@ -1,9 +1,10 @@
 """Rule suggestions in the reading screen, computed away from the UI thread.
 
 Suggesting a whole large document takes seconds, so the screen asks for a window around
-what it shows; the computing thread needs only the text. Which of its findings are pending
-(not rejected, not annotated) is cheap and is worked out on the UI thread. Accepting many
-suggestions is a long write and runs in a thread with its own :class:`Store`.
+what it shows, searched in a process of its own (:mod:`reader.ui.search_process`). Which of
+its findings are pending (not rejected, not annotated) is cheap and is worked out on the UI
+thread. Accepting many suggestions is a long write and runs in a thread with its own
+:class:`Store`.
 :class:`Suggestions` is the part the screen owns: what is pending and drawn, and what the
 suggestion keys do.
 """
@@ -25,6 +26,7 @@ from reader.core.store import Annotation, Store, StoreError
 from reader.core.suggest import Rule, Suggestion, pending, rules_from_config, suggest
 from reader.ui.confirm import Confirm
 from reader.ui.document_view import Hint
+from reader.ui.search_process import Searcher
 
 if TYPE_CHECKING:
     from reader.ui.reading_screen import ReadingScreen
@@ -123,6 +125,11 @@ class Suggestions:
         self._hints: dict[Hint, Suggestion] = {}  # those drawn, by their place in the view
         self._window: tuple[int, int] | None = None  # the view offsets _found covers
         self._scroll_timer: Timer | None = None
+        self._searcher = Searcher()
+
+    async def close(self) -> None:
+        """End the search process (when the screen goes)."""
+        await self._searcher.close()
 
     def clear(self) -> None:
         """Forget the suggestions of the document shown before."""
@@ -135,13 +142,13 @@ class Suggestions:
             self._scroll_timer.stop()
         self._scroll_timer = self.screen.set_timer(SUGGEST_AFTER_SCROLL_SECONDS, self.request)
 
-    def request(self, *, force: bool = False) -> None:
+    def request(self) -> None:
         """Suggest for a window around the visible text, unless the last window covers it."""
         screen = self.screen
         if not self.rules or not self.shown or screen.document is None:
             return
         visible, window = screen.view.visible_span, self._window
-        if not force and window and window[0] <= visible[0] and visible[1] <= window[1]:
+        if window and window[0] <= visible[0] and visible[1] <= window[1]:
             return
         self._window = window_around(visible, len(screen.view.text))
         screen.run_worker(self._fetch(self._window), group="suggestions", exclusive=True)
@@ -151,7 +158,10 @@ class Suggestions:
         assert screen.document is not None
         doc_id, text = screen.doc_id, screen.document.text
         within = screen.rendered.source_span(*window)
-        found = await asyncio.to_thread(suggest, text, self.rules, within)
+        try:
+            found = await self._searcher.search(text, self.rules, within)
+        except (OSError, EOFError):
+            return  # suggestions are a help; never fail on them (the next request tries again)
         if doc_id == screen.doc_id:  # a newer request cancels this worker before it gets here
             self._found = found
             self.after_write()

@@ -407,6 +407,8 @@ async def test_focus_and_theme_changes_repaint_both_cursors(reading_app, drones,
     app = reading_app(drones)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the suggestions are drawn
+        await pilot.pause()
         view, panel = app.reading.view, app.reading.panel
 
         def shown(widget, y: int, x: int) -> Style:
