@@ -7,9 +7,9 @@ import gc
 import signal
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -61,6 +61,15 @@ LIGHT = Theme(
 MAX_NOTICES = 8  # more import problems than this are summed up in one line
 
 
+@cache
+def freeze_what_is_loaded() -> None:
+    """What is loaded when the app starts (modules, classes, the store) lives as long as the
+    process: frozen, the garbage collector never walks it again. A full collection took
+    25-45 ms, at start and in the middle of a key; once frozen, a fraction of that. Done
+    once: later apps in the same process (tests) leave their objects collectable."""
+    gc.freeze()
+
+
 class ReaderApp(App[None]):
     """Library and reading screens over one SQLite store (opened on the app's thread)."""
 
@@ -108,13 +117,6 @@ class ReaderApp(App[None]):
         self.stylesheet.set_variables(self.get_css_variables())
         self.set_keymap(self.config.keymap)
 
-    def run(self, **options: Any) -> None:
-        """Run the app (``App.run``). What is loaded by then (modules, classes, the store)
-        lives as long as the app: frozen, the garbage collector never walks it again (a
-        full collection took 25 ms at start, and as long in the middle of a key)."""
-        gc.freeze()
-        return super().run(**options)
-
     @cached_property
     def work(self) -> BackgroundWork:
         """Import, export and index rebuilds (loaded when first asked for)."""
@@ -123,6 +125,7 @@ class ReaderApp(App[None]):
         return BackgroundWork(self)
 
     def on_mount(self) -> None:
+        freeze_what_is_loaded()
         self.push_screen(
             LibraryScreen(self.store, self.config, factory=self.reading_screen_factory)
         )

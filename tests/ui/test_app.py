@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.app import App
 from textual.color import Color
 from textual.widgets import HelpPanel, Input, ProgressBar, Select, Static
 
@@ -18,7 +17,7 @@ from reader.config import Config
 from reader.core.library_query import LibraryQuery, Stats
 from reader.core.store import Store
 from reader.ui.adjudicate import AdjudicationScreen
-from reader.ui.app import DARK, LIGHT, ReaderApp
+from reader.ui.app import DARK, LIGHT, ReaderApp, freeze_what_is_loaded
 from reader.ui.background import PathPrompt
 from reader.ui.library import LibraryScreen
 from reader.ui.resources import ResourceError, stylesheets
@@ -105,16 +104,20 @@ async def test_themes_from_config_and_toggle(db: Path) -> None:
         assert app.theme == LIGHT.name
 
 
-def test_running_the_app_first_freezes_what_is_loaded(
+async def test_the_first_app_to_start_freezes_what_is_loaded(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[object] = []
-    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
-    monkeypatch.setattr(App, "run", lambda self, **options: calls.append(options) or "ran")
-    app = app_on(db)
-    assert app.run(headless=True, size=(80, 24)) == "ran"  # type: ignore[func-returns-value]
-    app.store.close()
-    assert calls == ["freeze", {"headless": True, "size": (80, 24)}]
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(len(gc.get_objects())))
+    freeze_what_is_loaded.cache_clear()
+    try:
+        for _ in range(2):
+            app = app_on(db)
+            async with app.run_test(size=SIZE):
+                assert isinstance(app.screen, LibraryScreen)
+    finally:
+        freeze_what_is_loaded.cache_clear()
+    assert len(frozen) == 1 and frozen[0] > 0  # once in a process
 
 
 async def test_the_app_opens_in_the_dark_theme_with_its_colours(db: Path) -> None:
