@@ -267,6 +267,7 @@ class AnnotationPanel(SteadyScrollView, can_focus=True):
         if strip is None:
             segments = self._label_line(entry) if part == 0 else self._quote_line(entry)
             strip = Strip(Segment.apply_style(segments, base)).crop_extend(0, width, base)
+            strip = strip.simplify()  # fewer segments: less for Textual to do with each paint
             self._lines[key] = strip
         return strip
 

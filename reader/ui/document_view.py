@@ -786,6 +786,7 @@ class DocumentView(SteadyScrollView, can_focus=True):
             filled = sum(segment.cell_length for segment in segments)
             if filled < width:
                 segments.append(Segment(" " * (width - filled), self._look().base))
+            segments = list(Segment.simplify(segments))  # fewer: less for Textual to do
             strip = self._cache[row] = Strip(segments, max(width, filled))
         return strip
 
