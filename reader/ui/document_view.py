@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import accumulate, pairwise
+from itertools import accumulate, groupby, pairwise
 from math import ceil
 from typing import ClassVar, Generic, NamedTuple, TypeVar
 
@@ -738,6 +738,7 @@ class DocumentView(SteadyScrollView, can_focus=True):
             return
         top = int(self.scroll_y)
         bottom = top + self.scrollable_content_region.height - 1
+        shown: set[int] = set()
         for start, end in spans:
             first = wrap.row_of(self._clamp(start))
             last = wrap.row_of(self._clamp(max(start, end)))
@@ -748,9 +749,11 @@ class DocumentView(SteadyScrollView, can_focus=True):
                 cached = self._cache.keys()
                 for row in [r for r in cached if first <= r <= last]:
                     self._cache.discard(row)
-            first, last = max(first, top), min(last, bottom)
-            if first <= last:
-                self.refresh_lines(first, last - first + 1)
+            shown.update(range(max(first, top), min(last, bottom) + 1))
+        # One repaint per run of rows in view (each costs the same for one row or many).
+        for _, run in groupby(enumerate(sorted(shown)), key=lambda pair: pair[1] - pair[0]):
+            rows = [row for _, row in run]
+            self.refresh_lines(rows[0], len(rows))
 
     def _look(self) -> _Look:
         """The styles of the text, the cursor, the selection, suggestions and labels."""

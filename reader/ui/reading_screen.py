@@ -39,7 +39,7 @@ from reader.ui.document_view import DocumentView, Highlight, label_style
 from reader.ui.key_bar import KeyBar
 from reader.ui.suggestions import Finding, Suggestions
 
-POSITION_SAVE_SECONDS = 2.0
+POSITION_SAVE_SECONDS = 2.0  # the position is saved once the cursor has rested this long
 _ANNOTATION = Binding.Group("Annot.")
 _DOCUMENT = Binding.Group("Doc")
 _SUGGESTION = Binding.Group("Suggestion")
@@ -199,9 +199,11 @@ class ReadingScreen(Screen[int]):
         yield KeyBar(id="reading-keys")
 
     def on_mount(self) -> None:
+        self._position_timer = self.set_interval(
+            POSITION_SAVE_SECONDS, self._save_position_if_moved
+        )
         self.watch(self.view, "position", self.cursor_moved, init=False)
         self._open(self.doc_id)
-        self.set_interval(POSITION_SAVE_SECONDS, self._save_position_if_moved)
         self.watch(self.view, "scroll_y", self.suggestions.viewport_moved, init=False)
         self._warn_about_clashing_label_keys()
         if self.suggestions.problem:
@@ -612,6 +614,7 @@ class ReadingScreen(Screen[int]):
 
     def cursor_moved(self) -> None:
         self._position_dirty = True
+        self._position_timer.reset()  # a write to the store waits for a pause in the keys
         self.refresh_status()
         self._panel_follows_cursor()
 
