@@ -167,7 +167,7 @@ class Suggestions:
             self.after_write()
 
     def after_write(self) -> None:
-        """Show which suggestions are pending now that annotations or rejections changed."""
+        """Show which findings are pending, after a write or when new findings come."""
         screen = self.screen
         try:
             rejected = screen.store.rejected_suggestions(screen.doc_id)
