@@ -24,7 +24,8 @@ from reader.config import Label
 from reader.core.store import Annotation
 from reader.core.text import one_line
 from reader.ui.dialogs import excerpt
-from reader.ui.document_view import SteadyScrollView, label_style
+from reader.ui.document_view import label_style
+from reader.ui.steady_scroll import SteadyScrollView
 
 ROW_HEIGHT = 2  # the label, then the passage
 QUOTE_CHARS = 34

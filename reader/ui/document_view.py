@@ -12,7 +12,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, groupby, pairwise
-from math import ceil
 from typing import ClassVar, Generic, NamedTuple, TypeVar
 
 from rich.cells import get_character_cell_size, split_graphemes
@@ -24,13 +23,12 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.reactive import var
-from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from reader.config import DEFAULT_LABELS, Label
 from reader.core import segment
 from reader.core.text import sanitise
+from reader.ui.steady_scroll import SteadyScrollView
 
 _JOINERS = frozenset("\u200d\ufe0f")  # zero-width joiner, emoji presentation selector
 _widths: dict[str, int] = {}  # cells of each character seen, filled on demand
@@ -294,46 +292,6 @@ class _Paint(NamedTuple):
 
     def _label(self, name: str) -> Style:
         return self.look.labels.get(name, _UNKNOWN_LABEL)
-
-
-def _thumb(bar: ScrollBar, position: float, virtual: float) -> tuple[int, int] | None:
-    """Where a vertical scrollbar draws its thumb, in eighths of a cell (as Textual draws it):
-    its first eighth and its length; None without a thumb."""
-    size, window = bar.size.height, bar.window_size
-    window = ceil(window) if window < virtual else 0
-    virtual = ceil(virtual)
-    if not (window and size and virtual and size != virtual):
-        return None
-    thumb = max(1, window / (virtual / size))
-    start = (size - thumb) * bar.validate_position(position) / (virtual - window)
-    return int(start * 8), ceil(thumb * 8)
-
-
-class SteadyScrollView(ScrollView):
-    """A ScrollView whose vertical scrollbar is repainted only when its thumb moves on screen.
-
-    Textual repaints the whole bar on every change of the scroll position or the virtual
-    height, which costs as much as repainting the text; in a long document the thumb moves
-    one eighth of a cell in hundreds of rows. The bar's values are kept exact (dragging uses
-    them), only the repaint is left out.
-    """
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        if self.show_vertical_scrollbar:
-            self.set_scrollbar(position=new_value)
-        if round(old_value) != round(new_value):
-            self.refresh(self.size.region)
-
-    def set_scrollbar(self, *, position: float | None = None, virtual: int | None = None) -> None:
-        """Give the vertical scrollbar a new position or virtual height."""
-        bar = self.vertical_scrollbar
-        old = (bar.position, bar.window_virtual_size)
-        new = (old[0] if position is None else position, old[1] if virtual is None else virtual)
-        if _thumb(bar, *new) != _thumb(bar, *old):
-            bar.position, bar.window_virtual_size = new
-            return
-        bar.set_reactive(ScrollBar.position, bar.validate_position(new[0]))
-        bar.set_reactive(ScrollBar.window_virtual_size, new[1])
 
 
 # Cursor movements: binding name, key, other keys, unit, step, description. Each also has a

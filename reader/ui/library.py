@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
-from math import ceil
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -34,8 +33,6 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Input, Label, ProgressBar, Static
@@ -53,6 +50,7 @@ from reader.core.library_query import (
 from reader.core.store import STATUSES, DocumentRow, Store
 from reader.core.text import one_line
 from reader.ui.key_bar import KeyBar
+from reader.ui.steady_scroll import SteadyScrollView
 
 CACHED_PAGES = 32
 DRAWN_LINES = 512  # rows' lines kept drawn
@@ -133,7 +131,7 @@ class WorkerConnections:
             shared.close()
 
 
-class DocumentList(ScrollView, can_focus=True):
+class DocumentList(SteadyScrollView, can_focus=True):
     """All documents of a view, one line each (two while searching: the matching passage).
 
     Views without a search or a label filter are read on the app's connection as lines are
@@ -389,27 +387,8 @@ class DocumentList(ScrollView, can_focus=True):
             self.scroll_to(y=top + height - lines, animate=False, immediate=True)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        if self.show_vertical_scrollbar and self._same_thumb(self.vertical_scrollbar, new_value):
-            # Over many rows most scrolls leave the thumb where it is drawn: the bar keeps
-            # its position without repainting (a third of a scrolled frame).
-            self.vertical_scrollbar.set_reactive(ScrollBar.position, new_value)
-            if round(old_value) != round(new_value):
-                self.refresh(self.size.region)
-        else:
-            super().watch_scroll_y(old_value, new_value)
+        super().watch_scroll_y(old_value, new_value)
         self.call_after_refresh(self._read_ahead)
-
-    @staticmethod
-    def _same_thumb(bar: ScrollBar, position: float) -> bool:
-        """Whether ``bar`` draws its thumb the same at ``position`` as where it is."""
-        window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
-        drawn = partial(
-            bar.renderer.render_bar,
-            size=bar.size.height,
-            virtual_size=ceil(bar.window_virtual_size),
-            window_size=ceil(window),
-        )
-        return drawn(position=bar.position).segments == drawn(position=position).segments
 
     def _read_ahead(self) -> None:
         """Read the pages a page key would show next, once the frame is painted (so that
